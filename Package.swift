@@ -1,0 +1,26 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// Layers, one job each (see docs/ARCHITECTURE.md):
+//   Syntax  — lexer, parser, AST with source positions. Knows nothing about running.
+//   Expand  — word expansion pieces: patterns, arithmetic, brace, field splitting, globbing.
+//   Interp  — the evaluator: builtins, redirections, processes, and the Gate seam.
+//   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics).
+//   aegish  — the executable: invocation only.
+// The shell path imports no Foundation: startup time is a product feature.
+let package = Package(
+    name: "aegish",
+    products: [
+        .executable(name: "aegish", targets: ["aegish"]),
+    ],
+    targets: [
+        .target(name: "CSys", path: "Sources/CSys"),
+        .target(name: "Syntax", path: "Sources/Syntax"),
+        .target(name: "Expand", dependencies: ["Syntax", "CSys"], path: "Sources/Expand"),
+        .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp"),
+        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys"], path: "Sources/aegish"),
+        .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
+        .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
+        .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
+    ]
+)

@@ -1,0 +1,2 @@
+// Placeholder; implemented by the CSys work.
+#include "csys.h"

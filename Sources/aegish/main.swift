@@ -1,0 +1,1 @@
+print("aegish: not built yet")

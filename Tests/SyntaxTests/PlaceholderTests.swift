@@ -1,0 +1,3 @@
+import XCTest
+@testable import Syntax
+final class SyntaxPlaceholderTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
