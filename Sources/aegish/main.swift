@@ -1,1 +1,158 @@
-print("aegish: not built yet")
+import Glibc
+import CSys
+import Interp
+import Syntax
+
+// aegish — invocation only: sh-compatible command line, then hand the program to the interpreter.
+//
+//   aegish [-eux] [-o option] -c COMMAND [NAME [ARG…]]
+//   aegish [-eux] FILE [ARG…]
+//   aegish [-eux] [-s] [ARG…]          (commands from standard input)
+//   aegish -n …                        (parse only; report syntax errors)
+// aegish reads no rc or profile file, and ignores ENV and BASH_ENV, in every mode.
+
+let usage = """
+usage: aegish [-eunx] [-o option] [-c command [name [arg ...]] | -s [arg ...] | file [arg ...]]
+
+"""
+
+func writeOut(_ fd: Int32, _ s: String) {
+    var s = s
+    s.withUTF8 { b in _ = write(fd, b.baseAddress, b.count) }
+}
+
+func fail(_ message: String, status: Int32 = 2) -> Never {
+    writeOut(2, "aegish: \(message)\n")
+    exit(status)
+}
+
+func readAll(_ fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes.append(contentsOf: buf[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+let argv0 = CommandLine.arguments.first ?? "aegish"
+var login = argv0.hasPrefix("-")
+var command: String? = nil
+var readStdin = false
+var parseOnly = false
+var options = ShellOptions()
+
+optionLoop: while let a = args.first {
+    if a == "--" { args.removeFirst(); break }
+    if a == "--help" { writeOut(1, usage); exit(0) }
+    if a == "--version" { writeOut(1, "aegish 0.1.0\n"); exit(0) }
+    if a == "--login" { login = true; args.removeFirst(); continue }
+    guard a.count > 1, a.hasPrefix("-") || a.hasPrefix("+") else { break }
+    args.removeFirst()
+    let on = a.hasPrefix("-")
+    var chars = Array(a.dropFirst())
+    while !chars.isEmpty {
+        let c = chars.removeFirst()
+        switch c {
+        case "c": command = ""
+        case "s": readStdin = true
+        case "l": login = true
+        case "i": break   // interactive mode comes with line editing; treated as stdin for now
+        case "n": parseOnly = on
+        case "e": options.errexit = on
+        case "u": options.nounset = on
+        case "x": options.xtrace = on
+        case "f": options.noglob = on
+        case "C": options.noclobber = on
+        case "a": options.allexport = on
+        case "v": options.verbose = on
+        case "o":
+            guard let name = args.first else { fail("-o: option requires an argument") }
+            args.removeFirst()
+            switch name {
+            case "errexit": options.errexit = on
+            case "nounset": options.nounset = on
+            case "xtrace": options.xtrace = on
+            case "pipefail": options.pipefail = on
+            case "noglob": options.noglob = on
+            case "noclobber": options.noclobber = on
+            case "allexport": options.allexport = on
+            case "noexec": parseOnly = on
+            default: fail("\(name): invalid option name")
+            }
+        default:
+            fail("-\(c): invalid option\n" + usage)
+        }
+    }
+}
+
+if command != nil {
+    guard !args.isEmpty else { fail("-c: option requires an argument") }
+    command = args.removeFirst()
+}
+
+// Environment: everything inherited, minus what changes how a shell starts (handled by Shell).
+var environment: [String] = []
+var envp = environ
+while let p = envp.pointee {
+    environment.append(String(cString: p))
+    envp += 1
+}
+
+let gate = AllowAllGate()
+
+/// Parses or reports like sh: "aegish: line L:C: message", exit 2.
+func parseOrExit(_ text: String, label: String?) -> Script {
+    do {
+        return try parseScript(text)
+    } catch let e as ParseError {
+        if e.kind == .incomplete {
+            var e = e
+            e.message = "syntax error: unexpected end of input (\(e.message))"
+            fail((label.map { "\($0): " } ?? "") + e.description)
+        }
+        fail((label.map { "\($0): " } ?? "") + e.description)
+    } catch {
+        fail("internal error: \(error)")
+    }
+}
+
+if let cmd = command {
+    let script = parseOrExit(cmd, label: nil)
+    if parseOnly { exit(0) }
+    let shell = Shell(gate: gate, scriptName: args.first ?? argv0, environment: environment)
+    shell.options = options
+    shell.setPositional(Array(args.dropFirst()))
+    shell.installSignalHandlers()
+    exit(shell.runProgram(script))
+}
+
+if !readStdin, let file = args.first {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { fail("\(file): \(String(cString: strerror(errno)))", status: 127) }
+    let text = readAll(fd)
+    close(fd)
+    let script = parseOrExit(text, label: file)
+    if parseOnly { exit(0) }
+    let shell = Shell(gate: gate, scriptName: file, environment: environment)
+    shell.messagePrefix = file
+    shell.options = options
+    shell.setPositional(Array(args.dropFirst()))
+    shell.installSignalHandlers()
+    exit(shell.runProgram(script))
+}
+
+// Standard input, one complete command at a time.
+let shell = Shell(gate: gate, scriptName: argv0, environment: environment)
+shell.options = options
+shell.setPositional(args)
+shell.installSignalHandlers()
+if parseOnly {
+    _ = parseOrExit(readAll(0), label: nil)
+    exit(0)
+}
+exit(shell.runStream(fd: 0))

@@ -1,0 +1,58 @@
+import Syntax
+
+// The policy seam. Every external exec, every file the shell opens for a redirection, every `cd`
+// and every `source` is put to one Gate before it happens, with the fully expanded argv or path.
+// The interpreter never decides policy itself; it only asks, and obeys.
+
+/// What the shell is about to do.
+public enum GateAction: Equatable, Sendable {
+    /// Run an external program. `path` is the resolved absolute path; `argv[0]` is the name as typed.
+    case exec
+    /// Open a file for a redirection.
+    case open(OpenMode)
+    /// Change the working directory to `path`.
+    case cd
+    /// Read and run a script in the current shell (`source`/`.`).
+    case source
+}
+
+public enum OpenMode: Equatable, Sendable {
+    case read, write, append, readWrite
+}
+
+public struct GateRequest: Sendable {
+    public var action: GateAction
+    /// For `.exec`: the argv after expansion. Otherwise empty.
+    public var argv: [String]
+    /// Absolute, lexically normalised path (the program, file or directory).
+    public var path: String
+    /// The shell's working directory when the request was made.
+    public var cwd: String
+    /// For `.exec`: the environment the child would get (NAME=value).
+    public var environment: [String]
+    /// Where in the source the request comes from.
+    public var pos: Pos
+
+    public init(action: GateAction, argv: [String], path: String, cwd: String,
+                environment: [String], pos: Pos) {
+        self.action = action; self.argv = argv; self.path = path; self.cwd = cwd
+        self.environment = environment; self.pos = pos
+    }
+}
+
+public enum GateDecision: Equatable, Sendable {
+    case allow
+    case deny(reason: String)
+    /// A human must approve. Without an approver the interpreter treats it as a denial.
+    case ask(reason: String)
+}
+
+public protocol Gate: AnyObject {
+    func decide(_ request: GateRequest) -> GateDecision
+}
+
+/// Allows everything. For tests of the language only; never the default for a governed user.
+public final class AllowAllGate: Gate {
+    public init() {}
+    public func decide(_ request: GateRequest) -> GateDecision { .allow }
+}

@@ -1,0 +1,100 @@
+import Glibc
+import Syntax
+
+// Reading commands from a stream (stdin or `-s`): one complete command at a time, so an agent
+// harness can keep a session open over a pipe, and so commands that read stdin get the rest of it.
+
+extension Shell {
+    /// Reads lines from `fd`, runs each complete command as soon as it is complete; returns the
+    /// shell's exit status at end of input.
+    public func runStream(fd: Int32) -> Int32 {
+        var reader = LineReader(fd: fd)
+        var pending = ""
+        var startLine = 1
+        var lineNo = 0
+        do {
+            while true {
+                guard let line = reader.readLine() else { break }
+                lineNo += 1
+                pending += line
+                let script: Script
+                do {
+                    script = try parseSource(pending)
+                } catch let e as ParseError where e.kind == .incomplete {
+                    continue
+                } catch let e as ParseError {
+                    var e = e
+                    e.pos.line += startLine - 1
+                    Sys.write(2, "\(messagePrefix): \(e)\n")
+                    return finish(2)
+                }
+                pending = ""
+                let offset = startLine - 1
+                startLine = lineNo + 1
+                lineOffset = offset
+                try runScript(script)
+                reapJobs()
+            }
+            if !pending.isEmpty {
+                do { _ = try parseSource(pending) } catch let e as ParseError {
+                    var e = e
+                    e.pos.line += startLine - 1
+                    Sys.write(2, "\(messagePrefix): \(e)\n")
+                    return finish(2)
+                }
+            }
+        } catch Flow.exit(let s) {
+            return finish(s)
+        } catch Flow.returnFrom(let s) {
+            return finish(s)
+        } catch Flow.breakLoop, Flow.continueLoop {
+        } catch let e as ShellError {
+            warnAt(e.message)
+            return finish(e.status)
+        } catch {
+            warn("internal error: \(error)")
+            return finish(2)
+        }
+        return finish(lastStatus)
+    }
+}
+
+/// Reads lines without consuming more input than the line: byte by byte from pipes and terminals,
+/// in blocks (with lseek back) from regular files.
+struct LineReader {
+    let fd: Int32
+    let seekable: Bool
+    init(fd: Int32) {
+        self.fd = fd
+        seekable = lseek(fd, 0, SEEK_CUR) >= 0
+    }
+
+    /// The next line including its newline (the last line may lack one), nil at end of input.
+    mutating func readLine() -> String? {
+        var bytes: [UInt8] = []
+        if seekable {
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+                if n < 0 { if errno == EINTR { continue }; break }
+                if n == 0 { break }
+                if let nl = buf[0..<n].firstIndex(of: 0x0A) {
+                    bytes.append(contentsOf: buf[0...nl])
+                    lseek(fd, off_t(nl + 1 - n), SEEK_CUR)
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+                bytes.append(contentsOf: buf[0..<n])
+            }
+        } else {
+            var b: UInt8 = 0
+            while true {
+                let n = read(fd, &b, 1)
+                if n < 0 { if errno == EINTR { continue }; break }
+                if n == 0 { break }
+                bytes.append(b)
+                if b == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            }
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,152 @@
+import Glibc
+import CSys
+import Syntax
+
+// Processes: forked subshells (for pipelines, `( … )`, `$( … )`, `&`), waiting, signals.
+// External programs are started only through `aegish_spawn` (CSys), the single exec point.
+
+extension Shell {
+    /// Forks a subshell that runs `body` and exits with its status. Returns the child's pid
+    /// (or -1 after printing an error).
+    func forkSubshell(_ body: () throws -> Int32) -> pid_t {
+        let pid = aegish_fork()
+        if pid < 0 {
+            warnAt("fork: \(Sys.errorString(errno))")
+            return -1
+        }
+        if pid == 0 {
+            becomeSubshell()
+            var status: Int32
+            do {
+                status = try body()
+            } catch Flow.exit(let s) {
+                status = s
+            } catch Flow.returnFrom(let s) {
+                status = s
+            } catch Flow.breakLoop, Flow.continueLoop {
+                status = lastStatus
+            } catch let e as ShellError {
+                warnAt(e.message)
+                status = e.status
+            } catch {
+                warnAt("internal error: \(error)")
+                status = 2
+            }
+            _exit(finish(status))
+        }
+        return pid
+    }
+
+    /// State changes on entering a forked child: traps other than ignored ones are reset.
+    func becomeSubshell() {
+        isSubshell = true
+        jobs.removeAll()
+        for (sig, action) in traps where sig != 0 && !action.isEmpty {
+            traps[sig] = nil
+        }
+        traps[0] = nil
+    }
+
+    /// Waits for a foreground child, forwarding TERM/HUP to it; returns the shell status of it.
+    func waitForeground(_ pid: pid_t) -> Int32 {
+        var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
+        while true {
+            let r = aegish_wait(pid, 0, &code, &sig, &stopped)
+            if r == pid {
+                return sig != 0 ? 128 + sig : code
+            }
+            if r < 0 {
+                if aegish_errno() == EINTR {
+                    forwardSignals(to: pid)
+                    continue
+                }
+                return 127
+            }
+        }
+    }
+
+    /// Signals the user sent to aegish are passed on to the job it is waiting for. SIGINT is not:
+    /// the terminal already delivers it to the whole foreground process group.
+    private func forwardSignals(to pid: pid_t) {
+        for sig in [SIGTERM, SIGHUP] where pendingSignals[sig] == nil {
+            let n = aegish_signal_take(sig)
+            if n > 0 {
+                kill(pid, sig)
+                pendingSignals[sig] = true
+            }
+        }
+    }
+
+    /// Runs trap actions for signals that arrived, or dies by them if no trap is set.
+    func checkSignals() throws {
+        guard aegish_signal_pending() != 0 || !pendingSignals.isEmpty else { return }
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM] {
+            let arrived = aegish_signal_take(sig) > 0 || pendingSignals.removeValue(forKey: sig) != nil
+            guard arrived else { continue }
+            if let action = traps[sig] {
+                if !action.isEmpty {
+                    let saved = lastStatus
+                    _ = try runTrapAction(action)
+                    lastStatus = saved
+                }
+            } else {
+                // No trap: the default action, as if aegish had not caught it.
+                let status = finish(128 + sig)
+                aegish_signal_default(sig)
+                kill(getpid(), sig)
+                _exit(status)
+            }
+        }
+    }
+
+    func runTrapAction(_ action: String) throws -> Int32 {
+        let script = try parseForEval(action)
+        let saved = lastStatus
+        try runScript(script)
+        _ = saved
+        return lastStatus
+    }
+
+    /// `$( … )`: runs the script in a forked subshell with stdout to a pipe; strips trailing
+    /// newlines. Sets the status that an assignment-only command reports.
+    func commandSubstitution(_ script: Script) throws -> String {
+        var fds: [Int32] = [-1, -1]
+        guard Sys.pipe(&fds) == 0 else {
+            throw ShellError(message: "pipe: \(Sys.errorString(errno))", status: 1, fatal: false)
+        }
+        let pid = forkSubshell {
+            close(fds[0])
+            dup2(fds[1], 1)
+            close(fds[1])
+            try self.runScript(script)
+            return self.lastStatus
+        }
+        close(fds[1])
+        var bytes = Sys.readAll(fds[0])
+        close(fds[0])
+        if pid > 0 {
+            substitutionStatus = waitForeground(pid)
+            lastStatus = substitutionStatus
+        }
+        while let last = bytes.last, last == 0x0A { bytes.removeLast() }
+        bytes.removeAll { $0 == 0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reaps finished background jobs without blocking (keeps zombies from piling up).
+    func reapJobs() {
+        for i in jobs.indices where jobs[i].status == nil {
+            var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
+            if aegish_wait(jobs[i].pid, WNOHANG, &code, &sig, &stopped) == jobs[i].pid {
+                jobs[i].status = sig != 0 ? 128 + sig : code
+            }
+        }
+    }
+
+    /// Installs aegish's own signal handling at startup (non-interactive shell).
+    public func installSignalHandlers() {
+        for sig in [SIGTERM, SIGHUP] { aegish_signal_catch(sig) }
+        aegish_signal_ignore(SIGPIPE)
+        aegish_signal_default(SIGPIPE)
+    }
+}

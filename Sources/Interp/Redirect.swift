@@ -1,0 +1,175 @@
+import Glibc
+import CSys
+import Syntax
+
+// Redirections are performed in the shell process itself: the original descriptor is saved on a
+// close-on-exec copy (so it never leaks into children), and restored when the command ends.
+// Every file opened here is first put to the Gate.
+
+struct SavedFD {
+    var fd: Int32
+    /// The saved copy, or -1 if `fd` was closed before.
+    var copy: Int32
+}
+
+extension Shell {
+    func applyRedirections(_ redirs: [Redirection]) throws -> [SavedFD] {
+        var saved: [SavedFD] = []
+        do {
+            for r in redirs { try applyRedirection(r, saved: &saved) }
+        } catch {
+            restoreRedirections(saved)
+            throw error
+        }
+        return saved
+    }
+
+    func restoreRedirections(_ saved: [SavedFD]) {
+        for s in saved.reversed() {
+            if s.copy >= 0 {
+                dup2(s.copy, s.fd)
+                close(s.copy)
+            } else {
+                close(s.fd)
+            }
+        }
+    }
+
+    private func save(_ fd: Int32, _ saved: inout [SavedFD]) {
+        if saved.contains(where: { $0.fd == fd }) { return }
+        saved.append(SavedFD(fd: fd, copy: Sys.saveFD(fd)))
+    }
+
+    private func applyRedirection(_ r: Redirection, saved: inout [SavedFD]) throws {
+        if options.xtrace == false, let fd = r.fd, fd > 255 {
+            throw ShellError(message: "\(fd): bad file descriptor", status: 1, fatal: false)
+        }
+        switch r.op {
+        case .input:
+            let fd = Int32(r.fd ?? 0)
+            try openOnto(fd, try expandRedirectTarget(r.target), O_RDONLY, .read, &saved)
+        case .output, .clobber:
+            let fd = Int32(r.fd ?? 1)
+            let path = try expandRedirectTarget(r.target)
+            var flags = O_WRONLY | O_CREAT | O_TRUNC
+            if r.op == .output && options.noclobber {
+                var st = stat()
+                let abs = absolutePath(path, cwd: cwd)
+                if stat(abs, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG {
+                    throw ShellError(message: "\(path): cannot overwrite existing file", status: 1, fatal: false)
+                }
+                flags |= O_EXCL
+            }
+            try openOnto(fd, path, flags, .write, &saved)
+        case .append:
+            try openOnto(Int32(r.fd ?? 1), try expandRedirectTarget(r.target), O_WRONLY | O_CREAT | O_APPEND, .append, &saved)
+        case .readWrite:
+            try openOnto(Int32(r.fd ?? 0), try expandRedirectTarget(r.target), O_RDWR | O_CREAT, .readWrite, &saved)
+        case .outputBoth, .appendBoth:
+            let path = try expandRedirectTarget(r.target)
+            let flags = r.op == .outputBoth ? (O_WRONLY | O_CREAT | O_TRUNC) : (O_WRONLY | O_CREAT | O_APPEND)
+            try openOnto(1, path, flags, r.op == .outputBoth ? .write : .append, &saved)
+            save(2, &saved)
+            dup2(1, 2)
+        case .dupInput, .dupOutput:
+            let fd = Int32(r.fd ?? (r.op == .dupInput ? 0 : 1))
+            let word = try expandRedirectTarget(r.target)
+            if word == "-" {
+                save(fd, &saved)
+                close(fd)
+                return
+            }
+            var src = word, move = false
+            if src.hasSuffix("-") { src.removeLast(); move = true }
+            guard let n = Int32(src), n >= 0 else {
+                if r.op == .dupOutput && r.fd == nil {
+                    // `>& file` is bash's `&> file`.
+                    try openOnto(1, word, O_WRONLY | O_CREAT | O_TRUNC, .write, &saved)
+                    save(2, &saved)
+                    dup2(1, 2)
+                    return
+                }
+                throw ShellError(message: "\(word): ambiguous redirect", status: 1, fatal: false)
+            }
+            if n == fd { return }
+            guard Sys.fdIsOpen(n), !isSavedCopy(n, saved) else {
+                throw ShellError(message: "\(n): Bad file descriptor", status: 1, fatal: false)
+            }
+            save(fd, &saved)
+            dup2(n, fd)
+            if move { close(n) }
+        case .hereDoc, .hereDocStrip:
+            let fd = Int32(r.fd ?? 0)
+            let body: String
+            if let hd = r.hereDoc {
+                body = try expandString(hd.body)
+            } else {
+                body = ""
+            }
+            try feed(fd, body, &saved)
+        case .hereString:
+            let fd = Int32(r.fd ?? 0)
+            try feed(fd, try expandString(r.target) + "\n", &saved)
+        }
+    }
+
+    private func isSavedCopy(_ fd: Int32, _ saved: [SavedFD]) -> Bool {
+        saved.contains { $0.copy == fd }
+    }
+
+    private func openOnto(_ fd: Int32, _ path: String, _ flags: Int32, _ mode: OpenMode,
+                          _ saved: inout [SavedFD]) throws {
+        if path.isEmpty {
+            throw ShellError(message: ": No such file or directory", status: 1, fatal: false)
+        }
+        let abs = absolutePath(path, cwd: cwd)
+        let request = GateRequest(action: .open(mode), argv: [], path: abs, cwd: cwd, environment: [], pos: .none)
+        switch gate.decide(request) {
+        case .allow: break
+        case .deny(let reason), .ask(let reason):
+            Sys.write(2, "aegish: denied: \(path) — \(reason)\n")
+            throw ShellError(message: "", status: 126, fatal: false).silenced
+        }
+        let opened = open(abs, flags | O_CLOEXEC, 0o666)
+        if opened < 0 {
+            throw ShellError(message: "\(path): \(Sys.errorString(errno))", status: 1, fatal: false)
+        }
+        save(fd, &saved)
+        if opened != fd {
+            dup2(opened, fd)
+            close(opened)
+        } else {
+            // Opened straight onto the target: it must be inherited, so drop close-on-exec.
+            _ = fcntl(fd, F_SETFD, 0)
+        }
+    }
+
+    /// Makes `fd` read `text`: through a pipe when it fits in the pipe buffer, otherwise through a
+    /// forked writer so a large here-doc cannot deadlock the shell.
+    private func feed(_ fd: Int32, _ text: String, _ saved: inout [SavedFD]) throws {
+        var p: [Int32] = [-1, -1]
+        guard Sys.pipe(&p) == 0 else {
+            throw ShellError(message: "pipe: \(Sys.errorString(errno))", status: 1, fatal: false)
+        }
+        let bytes = Array(text.utf8)
+        if bytes.count <= 60000 {
+            Sys.write(p[1], bytes)
+        } else {
+            let writer = aegish_fork()
+            if writer == 0 {
+                close(p[0])
+                Sys.write(p[1], bytes)
+                _exit(0)
+            }
+        }
+        close(p[1])
+        save(fd, &saved)
+        dup2(p[0], fd)
+        close(p[0])
+    }
+}
+
+extension ShellError {
+    /// An error whose message was already printed.
+    var silenced: ShellError { var e = self; e.message = ""; return e }
+}

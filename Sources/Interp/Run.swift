@@ -1,0 +1,303 @@
+import Glibc
+import CSys
+import Syntax
+
+// Evaluation of the command tree: lists, and-or lists, pipelines, compound commands.
+// Simple commands are in Simple.swift, processes in Process.swift.
+
+extension Shell {
+    /// Runs a whole program to completion and returns the shell's exit status. Runs the EXIT trap.
+    public func runProgram(_ script: Script) -> Int32 {
+        var status: Int32
+        do {
+            try runScript(script)
+            status = lastStatus
+        } catch Flow.exit(let s) {
+            status = s
+        } catch Flow.returnFrom(let s) {
+            status = s
+        } catch Flow.breakLoop, Flow.continueLoop {
+            status = lastStatus
+        } catch let e as ShellError {
+            warnAt(e.message)
+            status = e.status
+        } catch {
+            warn("internal error: \(error)")
+            status = 2
+        }
+        return finish(status)
+    }
+
+    /// Runs the EXIT trap (once) and returns the final status.
+    public func finish(_ status: Int32) -> Int32 {
+        lastStatus = status
+        if let action = traps[0], !inExitTrap {
+            inExitTrap = true
+            traps[0] = nil
+            if let s = try? runTrapAction(action) { _ = s }
+        }
+        return lastStatus
+    }
+
+    /// Runs a list in the current shell. Throws Flow for exit/return/break/continue and fatal errors.
+    func runScript(_ script: Script) throws {
+        for item in script.items {
+            try runItem(item)
+        }
+    }
+
+    func runItem(_ item: ListItem) throws {
+        if item.background {
+            try runBackground(item.andOr)
+            return
+        }
+        try runAndOr(item.andOr)
+    }
+
+    func runAndOr(_ ao: AndOr) throws {
+        if ao.rest.isEmpty {
+            try runPipeline(ao.first)
+            return
+        }
+        errexitSuppressed += 1
+        var ran = true
+        do {
+            defer { errexitSuppressed -= 1 }
+            try runPipeline(ao.first)
+        }
+        for (i, (op, p)) in ao.rest.enumerated() {
+            let go = (op == .and) == (lastStatus == 0)
+            ran = go
+            guard go else { continue }
+            if i == ao.rest.count - 1 {
+                try runPipeline(p)
+            } else {
+                errexitSuppressed += 1
+                defer { errexitSuppressed -= 1 }
+                try runPipeline(p)
+            }
+        }
+        _ = ran
+    }
+
+    func runPipeline(_ p: Pipeline) throws {
+        if p.negated { errexitSuppressed += 1 }
+        var status: Int32
+        do {
+            defer { if p.negated { errexitSuppressed -= 1 } }
+            if p.commands.count == 1 {
+                status = try runCommand(p.commands[0])
+            } else {
+                status = try runMultiPipeline(p)
+            }
+        }
+        if p.negated { status = status == 0 ? 1 : 0 }
+        lastStatus = status
+        try checkSignals()
+        if status != 0 && options.errexit && errexitSuppressed == 0 && !p.negated {
+            throw Flow.exit(status)
+        }
+    }
+
+    private func runMultiPipeline(_ p: Pipeline) throws -> Int32 {
+        var pids: [pid_t] = []
+        var prevRead: Int32 = -1
+        let n = p.commands.count
+        for (i, cmd) in p.commands.enumerated() {
+            var fds: [Int32] = [-1, -1]
+            if i < n - 1 {
+                guard Sys.pipe(&fds) == 0 else {
+                    if prevRead >= 0 { close(prevRead) }
+                    throw ShellError(message: "pipe: \(Sys.errorString(errno))", status: 1, fatal: false)
+                }
+            }
+            let stderrToo = i < n - 1 && p.stderrToo[i]
+            let inFD = prevRead, outFD = fds[1], readFD = fds[0]
+            let pid = forkSubshell {
+                if inFD >= 0 { dup2(inFD, 0); close(inFD) }
+                if outFD >= 0 {
+                    dup2(outFD, 1)
+                    if stderrToo { dup2(outFD, 2) }
+                    close(outFD)
+                }
+                if readFD >= 0 { close(readFD) }
+                return try self.runCommand(cmd)
+            }
+            if prevRead >= 0 { close(prevRead) }
+            if outFD >= 0 { close(outFD) }
+            prevRead = readFD
+            if pid > 0 { pids.append(pid) }
+        }
+        if prevRead >= 0 { close(prevRead) }
+        var statuses: [Int32] = []
+        for pid in pids { statuses.append(waitForeground(pid)) }
+        guard let last = statuses.last else { return 1 }
+        if options.pipefail, let failed = statuses.last(where: { $0 != 0 }) { return failed }
+        return last
+    }
+
+    func runBackground(_ ao: AndOr) throws {
+        let pid = forkSubshell {
+            // Without job control a background job must not steal the shell's input.
+            let null = open("/dev/null", O_RDONLY)
+            if null >= 0 { dup2(null, 0); close(null) }
+            try self.runAndOr(ao)
+            return self.lastStatus
+        }
+        if pid > 0 {
+            lastBackground = pid
+            jobs.append((pid: pid, status: nil))
+        }
+        lastStatus = 0
+    }
+
+    // MARK: commands
+
+    func runCommand(_ cmd: Command) throws -> Int32 {
+        switch cmd {
+        case .simple(let sc):
+            return try runSimple(sc)
+        case .function(let def):
+            functions[def.name] = def
+            return 0
+        case .compound(let cc, let redirs, let pos):
+            currentLine = pos.line + lineOffset
+            if redirs.isEmpty { return try runCompound(cc) }
+            let saved: [SavedFD]
+            do {
+                saved = try applyRedirections(redirs)
+            } catch let e as ShellError where !e.fatal {
+                warnAt(e.message)
+                return e.status
+            }
+            defer { restoreRedirections(saved) }
+            return try runCompound(cc)
+        }
+    }
+
+    func runCompound(_ cc: CompoundCommand) throws -> Int32 {
+        switch cc {
+        case .brace(let s):
+            try runScript(s)
+            return lastStatus
+        case .subshell(let s):
+            let pid = forkSubshell {
+                try self.runScript(s)
+                return self.lastStatus
+            }
+            return pid > 0 ? waitForeground(pid) : 1
+        case .ifClause(let ic):
+            for (cond, body) in ic.branches {
+                try runCondition(cond)
+                if lastStatus == 0 {
+                    try runScript(body)
+                    return lastStatus
+                }
+            }
+            if let e = ic.elseBody {
+                try runScript(e)
+                return lastStatus
+            }
+            return 0
+        case .loop(let l):
+            return try runLoop(l)
+        case .forLoop(let f):
+            return try runFor(f)
+        case .caseClause(let c):
+            return try runCase(c)
+        case .condition(let e):
+            do {
+                return try evalCond(e) ? 0 : 1
+            } catch let e as ShellError where !e.fatal {
+                warnAt(e.message)
+                return 2
+            }
+        case .arithmetic(let w):
+            if options.xtrace { trace(["((", sourceText(w), "))"]) }
+            return try arithmetic(w) != 0 ? 0 : 1
+        }
+    }
+
+    /// Runs a condition list with `set -e` suspended.
+    func runCondition(_ s: Script) throws {
+        errexitSuppressed += 1
+        defer { errexitSuppressed -= 1 }
+        try runScript(s)
+    }
+
+    private func runLoop(_ l: Loop) throws -> Int32 {
+        var status: Int32 = 0
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        while true {
+            try runCondition(l.condition)
+            if (lastStatus == 0) == l.until { break }
+            do {
+                try runScript(l.body)
+                status = lastStatus
+            } catch Flow.breakLoop(let n) {
+                if n > 1 { throw Flow.breakLoop(n - 1) }
+                status = 0
+                break
+            } catch Flow.continueLoop(let n) {
+                if n > 1 { throw Flow.continueLoop(n - 1) }
+                status = 0
+                continue
+            }
+        }
+        return status
+    }
+
+    private func runFor(_ f: ForLoop) throws -> Int32 {
+        currentLine = f.pos.line + lineOffset
+        let items = try f.items.map { try expandWords($0) } ?? positional
+        var status: Int32 = 0
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        for item in items {
+            try setVar(f.variable, item)
+            do {
+                try runScript(f.body)
+                status = lastStatus
+            } catch Flow.breakLoop(let n) {
+                if n > 1 { throw Flow.breakLoop(n - 1) }
+                status = 0
+                break
+            } catch Flow.continueLoop(let n) {
+                if n > 1 { throw Flow.continueLoop(n - 1) }
+                status = 0
+                continue
+            }
+        }
+        return status
+    }
+
+    private func runCase(_ c: CaseClause) throws -> Int32 {
+        let subject = try expandString(c.subject)
+        var i = 0
+        var status: Int32 = 0
+        var fallingThrough = false
+        while i < c.items.count {
+            let item = c.items[i]
+            var matched = fallingThrough
+            if !matched {
+                for p in item.patterns where try expandPattern(p).matches(subject) {
+                    matched = true
+                    break
+                }
+            }
+            fallingThrough = false
+            if matched {
+                try runScript(item.body)
+                status = lastStatus
+                switch item.terminator {
+                case .breakOut: return status
+                case .fallThrough: fallingThrough = true
+                case .testNext: break
+                }
+            }
+            i += 1
+        }
+        return status
+    }
+}

@@ -1,0 +1,269 @@
+import Glibc
+import CSys
+import Syntax
+
+// Simple commands: expansion, then assignments, redirections and the command itself —
+// a function, a builtin, or an external program put to the Gate and started via aegish_spawn.
+
+extension Shell {
+    func runSimple(_ sc: SimpleCommand) throws -> Int32 {
+        currentLine = sc.pos.line + lineOffset
+        substitutionStatus = 0
+        let argv: [String]
+        do {
+            argv = try expandWords(sc.words)
+        } catch let e as ShellError where !e.fatal {
+            warnAt(e.message)
+            return e.status
+        }
+        if argv.isEmpty {
+            return try runAssignmentsOnly(sc)
+        }
+        let name = argv[0]
+        if let fn = functions[name] {
+            let assigned = try expandAssignments(sc.assignments)
+            if options.xtrace { traceCommand(assigned, argv) }
+            return try withRedirections(sc.redirections) {
+                try withTemporaryAssignments(assigned) {
+                    try callFunction(fn, argv)
+                }
+            }
+        }
+        if let builtin = builtins[name] {
+            let assigned = try expandAssignments(sc.assignments)
+            if options.xtrace { traceCommand(assigned, argv) }
+            return try withRedirections(sc.redirections) {
+                if specialBuiltins.contains(name) {
+                    for (n, v, append) in assigned { try assign(n, v, append: append) }
+                    return try builtin(self, argv)
+                }
+                return try withTemporaryAssignments(assigned) { try builtin(self, argv) }
+            }
+        }
+        if let reason = unsupportedBuiltins[name] {
+            warnAt("\(name): \(reason)")
+            return 2
+        }
+        let assigned = try expandAssignments(sc.assignments)
+        if options.xtrace { traceCommand(assigned, argv) }
+        return try withRedirections(sc.redirections) {
+            try runExternal(argv, assignments: assigned, pos: sc.pos)
+        }
+    }
+
+    private func runAssignmentsOnly(_ sc: SimpleCommand) throws -> Int32 {
+        let assigned = try expandAssignments(sc.assignments)
+        if options.xtrace && !assigned.isEmpty { traceCommand(assigned, []) }
+        for (n, v, append) in assigned {
+            do { try assign(n, v, append: append) } catch let e as ShellError {
+                warnAt(e.message)
+                // A readonly assignment error ends a non-interactive shell (as bash does).
+                throw Flow.exit(1)
+            }
+        }
+        if !sc.redirections.isEmpty {
+            return try withRedirections(sc.redirections) { substitutionStatus }
+        }
+        return substitutionStatus
+    }
+
+    func expandAssignments(_ list: [Assignment]) throws -> [(String, String, Bool)] {
+        var out: [(String, String, Bool)] = []
+        for a in list { out.append((a.name, try expandString(a.value), a.append)) }
+        return out
+    }
+
+    func assign(_ name: String, _ value: String, append: Bool) throws {
+        if append {
+            try setVar(name, (vars.value(name) ?? "") + value)
+        } else {
+            try setVar(name, value)
+        }
+    }
+
+    /// `VAR=x cmd` for functions and regular builtins: visible (and exported) only for the call.
+    func withTemporaryAssignments(_ assigned: [(String, String, Bool)], _ body: () throws -> Int32) throws -> Int32 {
+        if assigned.isEmpty { return try body() }
+        var saved: [(String, Variable?)] = []
+        for (n, v, append) in assigned {
+            saved.append((n, vars[n]))
+            do {
+                let value = append ? (vars.value(n) ?? "") + v : v
+                try vars.set(n, value, export: true)
+            } catch {
+                warnAt("\(n): readonly variable")
+            }
+        }
+        defer {
+            for (n, old) in saved.reversed() {
+                if let old = old {
+                    try? vars.set(n, old.value, export: old.exported)
+                    if !old.exported { vars.setExported(n, false) }
+                } else {
+                    try? vars.unset(n)
+                }
+            }
+            commandHash.removeAll()
+        }
+        return try body()
+    }
+
+    func withRedirections(_ redirs: [Redirection], _ body: () throws -> Int32) throws -> Int32 {
+        if redirs.isEmpty { return try body() }
+        let saved: [SavedFD]
+        do {
+            saved = try applyRedirections(redirs)
+        } catch let e as ShellError where !e.fatal {
+            warnAt(e.message)
+            return e.status
+        }
+        defer { restoreRedirections(saved) }
+        return try body()
+    }
+
+    func callFunction(_ fn: FunctionDef, _ argv: [String]) throws -> Int32 {
+        if functionDepth >= 1000 {
+            throw ShellError(message: "\(fn.name): maximum function nesting level exceeded (1000)", status: 1, fatal: true)
+        }
+        let savedPositional = positional
+        positional = Array(argv.dropFirst())
+        vars.pushFrame()
+        functionDepth += 1
+        defer {
+            functionDepth -= 1
+            vars.popFrame()
+            positional = savedPositional
+        }
+        do {
+            return try runCommand(fn.body)
+        } catch Flow.returnFrom(let s) {
+            return s
+        }
+    }
+
+    // MARK: external programs
+
+    /// Resolves a command name to an absolute path through $PATH (or as written if it has a `/`).
+    func resolveCommand(_ name: String) -> String? {
+        if name.contains("/") { return absolutePath(name, cwd: cwd) }
+        if let hit = commandHash[name] { return hit }
+        let path = vars.value("PATH") ?? ""
+        for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let d = dir.isEmpty ? cwd : (dir.hasPrefix("/") ? String(dir) : absolutePath(String(dir), cwd: cwd))
+            let candidate = d + "/" + name
+            if Sys.isExecutableFile(candidate) {
+                commandHash[name] = candidate
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    func runExternal(_ argv: [String], assignments: [(String, String, Bool)], pos: Pos) throws -> Int32 {
+        let name = argv[0]
+        guard let path = resolveCommand(name) else {
+            warnAt("\(name): command not found")
+            return 127
+        }
+        var env = childEnvironment()
+        if !assignments.isEmpty {
+            for (n, v, append) in assignments {
+                let value = append ? (vars.value(n) ?? "") + v : v
+                env.removeAll { $0.hasPrefix(n + "=") }
+                env.append(n + "=" + value)
+            }
+        }
+        let request = GateRequest(action: .exec, argv: argv, path: path, cwd: cwd, environment: env, pos: pos)
+        if let refusal = refusal(for: request, what: name) { return refusal }
+        return spawnAndWait(path: path, argv: argv, env: env)
+    }
+
+    /// Asks the gate; prints the denial and returns 126 when refused, nil when allowed.
+    func refusal(for request: GateRequest, what: String) -> Int32? {
+        switch gate.decide(request) {
+        case .allow:
+            return nil
+        case .deny(let reason):
+            Sys.write(2, "aegish: denied: \(what) — \(reason)\n")
+            return 126
+        case .ask(let reason):
+            Sys.write(2, "aegish: denied: \(what) — approval required and no supervisor is available: \(reason)\n")
+            return 126
+        }
+    }
+
+    func spawnAndWait(path: String, argv: [String], env: [String]) -> Int32 {
+        let cargv = CStringArray(argv), cenv = CStringArray(env)
+        defer { cargv.free(); cenv.free() }
+        var err: Int32 = 0
+        let pid = cargv.pointers.withUnsafeBufferPointer { a in
+            cenv.pointers.withUnsafeBufferPointer { e in
+                aegish_spawn(path, a.baseAddress, e.baseAddress, nil, 0, nil, -1, &err)
+            }
+        }
+        if pid < 0 {
+            switch err {
+            case ENOEXEC:
+                return runScriptFileInSubshell(path: path, argv: argv)
+            case ENOENT:
+                warnAt("\(argv[0]): \(Sys.errorString(err))")
+                return 127
+            default:
+                warnAt("\(argv[0]): \(Sys.errorString(err))")
+                return 126
+            }
+        }
+        return waitForeground(pid)
+    }
+
+    /// A file without `#!` that the kernel will not run is a shell script: aegish runs it itself
+    /// (never another shell), in a fresh subshell as bash does.
+    private func runScriptFileInSubshell(path: String, argv: [String]) -> Int32 {
+        guard case .success(let bytes) = Sys.readFile(path) else {
+            warnAt("\(argv[0]): cannot read")
+            return 126
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let pid = forkSubshell {
+            let script: Script
+            do { script = try parseSource(text) } catch let e as ParseError {
+                Sys.write(2, "\(self.messagePrefix): \(argv[0]): \(e)\n")
+                return 2
+            }
+            self.functions.removeAll()
+            self.positional = Array(argv.dropFirst())
+            self.scriptName = argv[0]
+            try self.runScript(script)
+            return self.lastStatus
+        }
+        return pid > 0 ? waitForeground(pid) : 126
+    }
+
+    // MARK: tracing
+
+    func traceCommand(_ assigned: [(String, String, Bool)], _ argv: [String]) {
+        var words = assigned.map { $0.0 + ($0.2 ? "+=" : "=") + traceQuote($0.1) }
+        words += argv.map(traceQuote)
+        trace(words, quoted: true)
+    }
+
+    func trace(_ words: [String], quoted: Bool = false) {
+        let ps4 = vars.value("PS4") ?? "+ "
+        Sys.write(2, ps4 + words.joined(separator: " ") + "\n")
+    }
+}
+
+/// Parses source text with the shell's parser (one place, so every layer parses alike).
+func parseSource(_ text: String) throws -> Script {
+    try parseScript(text)
+}
+
+extension Shell {
+    func parseForEval(_ text: String) throws -> Script {
+        do {
+            return try parseSource(text)
+        } catch let e as ParseError {
+            throw ShellError(message: e.description, status: 2, fatal: false)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Glibc
+import CSys
+
+// Thin wrappers over the system calls the interpreter uses, so the rest reads as Swift.
+
+enum Sys {
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var off = 0
+        bytes.withUnsafeBufferPointer { buf in
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                off += n
+            }
+        }
+    }
+
+    static func write(_ fd: Int32, _ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                off += n
+            }
+        }
+    }
+
+    /// Reads everything from fd until EOF.
+    static func readAll(_ fd: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    struct Errno: Error { var code: Int32 }
+
+    static func readFile(_ path: String) -> Result<[UInt8], Errno> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return .failure(Errno(code: errno)) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return .failure(Errno(code: EISDIR)) }
+        return .success(readAll(fd))
+    }
+
+    /// A pipe whose both ends are close-on-exec (they are dup'ed onto 0/1 where needed).
+    static func pipe(_ fds: inout [Int32]) -> Int32 {
+        guard Glibc.pipe(&fds) == 0 else { return -1 }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return 0
+    }
+
+    static func errorString(_ e: Int32) -> String {
+        String(cString: strerror(e))
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func isExecutableFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
+        return access(path, X_OK) == 0
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func getcwd() -> String? {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard Glibc.getcwd(&buf, buf.count) != nil else { return nil }
+        return String(cString: buf)
+    }
+
+    /// Duplicates `fd` to a close-on-exec descriptor >= 100 (above what scripts use), so it never leaks into children.
+    static func saveFD(_ fd: Int32) -> Int32 {
+        fcntl(fd, F_DUPFD_CLOEXEC, 100)
+    }
+
+    static func fdIsOpen(_ fd: Int32) -> Bool {
+        fcntl(fd, F_GETFD) != -1
+    }
+}
+
+/// Lexically normalises an absolute path: removes `.`, resolves `..` against the preceding
+/// component, collapses slashes. This is `cd -L` semantics (symlinks are not resolved).
+func normalizePath(_ path: String) -> String {
+    var parts: [Substring] = []
+    for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if c == "." { continue }
+        if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+        parts.append(c)
+    }
+    return "/" + parts.joined(separator: "/")
+}
+
+/// `path` made absolute against `cwd` and normalised.
+func absolutePath(_ path: String, cwd: String) -> String {
+    if path.hasPrefix("/") { return normalizePath(path) }
+    return normalizePath(cwd + "/" + path)
+}
+
+/// A NULL-terminated C string array whose storage lives until `free()`.
+struct CStringArray {
+    var pointers: [UnsafeMutablePointer<CChar>?]
+    init(_ strings: [String]) {
+        pointers = strings.map { strdup($0) }
+        pointers.append(nil)
+    }
+    func free() { for p in pointers where p != nil { Glibc.free(p) } }
+}
