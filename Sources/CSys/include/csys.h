@@ -1,10 +1,17 @@
 // C shims for what Swift cannot express or should not do itself: fork/exec with fd plumbing
 // (and, later, the kernel sandbox applied between fork and exec), async-signal-safe signal
-// flags, and the wait-status macros.
+// flags, the wait-status macros, and a few variadic or _GNU_SOURCE-only calls.
+//
+// This header is the single documented contract of the CSys target. Conventions:
+// - Functions returning int return 0 (or a non-negative value) on success and -1 with errno set on
+//   failure, unless stated otherwise. Read errno from Swift with aegish_errno().
+// - Every descriptor a CSys function creates is close-on-exec.
 #ifndef AEGISH_CSYS_H
 #define AEGISH_CSYS_H
 
 #include <sys/types.h>
+
+// MARK: - Processes
 
 /// Start an external program. This is the ONE place aegish creates a process that runs a program
 /// image; the kernel sandbox will be applied here, in the child, between fork and exec.
@@ -13,36 +20,108 @@
 /// - argv, envp: NULL-terminated.
 /// - fdmap: `nfd` pairs {target, source}: in the child, `source` is duplicated onto `target`; a
 ///   source of -1 closes `target`. Pairs are applied as if simultaneously (a source that is also an
-///   earlier target still refers to the parent's descriptor).
+///   earlier target still refers to the parent's descriptor). A pair {n, n} keeps n open across
+///   exec even if it is close-on-exec in the parent. fdmap may be NULL when nfd is 0.
+///   Descriptors that are not targets are inherited as they are: open, unless close-on-exec.
 /// - cwd: directory to chdir to in the child, or NULL.
 /// - pgid: -1 leave the process group alone; 0 make the child a new group leader; >0 join it.
-/// - Signal dispositions are reset to default and the signal mask emptied in the child.
-/// - Returns the pid, or -1 with *err set to errno when fork failed or the exec failed in the child
-///   (reported back through a close-on-exec pipe, so ENOENT/EACCES/ENOEXEC reach the caller).
+///   setpgid is called in the child and again in the parent (so the group exists when this
+///   returns); failures of setpgid are ignored (the group leader may already be gone).
+/// - Signals: in the child, every signal aegish changed through aegish_signal_catch or
+///   aegish_signal_ignore, and SIGPIPE, is reset to default; signals set with
+///   aegish_signal_ignore_inherited stay ignored (POSIX `trap '' SIG`); the mask is emptied.
+/// - Returns the pid, or -1 with *err set to errno when fork failed or the dup/chdir/exec failed in
+///   the child (reported back to the parent, so ENOENT/EACCES/ENOEXEC reach the caller; the failed
+///   child has been reaped). On ENOEXEC the caller runs the file as a script.
+/// - Blocks until the child has exec'd (or failed). All signals are blocked in the parent while
+///   the child starts, so no aegish handler ever runs in the child. The child is created with
+///   clone(CLONE_VM|CLONE_VFORK) like posix_spawn (build with -DCSYS_SPAWN_FORK for plain fork
+///   plus a close-on-exec error pipe).
 pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
                    const int *fdmap, int nfd, const char *cwd, pid_t pgid, int *err);
 
+/// Replace the shell with a program (the `exec` builtin): resets signals as aegish_spawn does in
+/// its child, applies the same sandbox, then execve. Returns only on failure: -1 with errno.
+/// Note: once the sandbox is in force it cannot be lifted, even when the exec then fails.
+int aegish_exec(const char *path, char *const argv[], char *const envp[]);
+
 /// fork() for shell-level subshells (command substitution, pipelines of builtins, `( … )`).
-/// In the child, signal handlers installed by aegish_signal_catch are reset to default.
-/// Returns as fork().
+/// Flushes all stdio streams first (so buffered output is not written twice). In the child,
+/// handlers installed by aegish_signal_catch are reset to default and pending counts cleared;
+/// ignored signals stay ignored; the signal mask is the parent's. Returns as fork().
 pid_t aegish_fork(void);
 
-/// Decoded wait: waits for `pid` (or any child if -1) with waitpid flags `options`.
+/// Decoded wait: waits for `pid` (or any child if -1) with waitpid flags `options`
+/// (WNOHANG, WUNTRACED, WCONTINUED are the usual ones).
 /// Returns the pid reaped, 0 (WNOHANG, nothing), or -1 with errno.
-/// *code: exit status if exited; *sig: terminating signal (0 if exited normally);
-/// *stopped: 1 if the child stopped (WUNTRACED), with the stop signal in *sig.
+/// EINTR is NOT retried: when a caught signal interrupts the wait, -1/EINTR is returned so the
+/// interpreter can run traps or forward the signal, then call again.
+/// *code: exit status if exited (else 128+signal if killed, for convenience); *sig: terminating
+/// signal (0 if exited normally); *stopped: 0 exited/killed, 1 stopped (stop signal in *sig),
+/// 2 continued (WCONTINUED; *sig = SIGCONT). Any out-pointer may be NULL.
 pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped);
 
-/// Signals: a handler that only records the signal, so the interpreter can act between commands.
-void aegish_signal_catch(int sig);
-void aegish_signal_default(int sig);
-void aegish_signal_ignore(int sig);
-/// Returns how many times `sig` arrived since the last call, and resets the count.
+/// Give the terminal `fd` to process group `pgid` (tcsetpgrp with SIGTTOU blocked, so a
+/// background shell can do it without being stopped). Returns 0 or -1 with errno.
+int aegish_tcsetpgrp(int fd, pid_t pgid);
+
+// MARK: - Signals
+
+/// Install a handler that only records the signal (counter per signal; no SA_RESTART, so a
+/// blocking read/wait returns EINTR), so the interpreter can act between commands.
+/// Returns 0 or -1 with errno (e.g. EINVAL for SIGKILL/SIGSTOP).
+int aegish_signal_catch(int sig);
+/// Default disposition; forgets what aegish did to the signal.
+int aegish_signal_default(int sig);
+/// Ignore for the shell itself (interactive SIGINT/SIGQUIT/SIGTSTP…): reset in spawned programs.
+int aegish_signal_ignore(int sig);
+/// Ignore and let programs inherit it (POSIX `trap '' SIG`; SIGINT/SIGQUIT of `cmd &` without job
+/// control, done in the forked child).
+int aegish_signal_ignore_inherited(int sig);
+/// 1 if `sig` is currently ignored (call at startup: a non-interactive shell must not trap
+/// signals that were ignored on entry), 0 if not, -1 with errno.
+int aegish_signal_is_ignored(int sig);
+/// Returns how many times `sig` arrived since the last call, and resets the count (atomically).
 int aegish_signal_take(int sig);
 /// Non-zero if any caught signal is pending (cheap check in loops).
 int aegish_signal_pending(void);
+/// Number of signals (NSIG): valid numbers are 1 ..< aegish_signal_count().
+int aegish_signal_count(void);
 
-/// Block / unblock SIGCHLD-free sleep helpers are not needed; errno accessors for Swift:
+// MARK: - Descriptors and files
+
+/// open(2) (variadic in C). The caller decides O_CLOEXEC.
+int aegish_open(const char *path, int flags, int mode);
+/// fcntl(fd, F_DUPFD_CLOEXEC, minfd): lowest free descriptor ≥ minfd, close-on-exec.
+int aegish_dup_cloexec(int fd, int minfd);
+/// dup2 that keeps or sets close-on-exec on the target as asked (dup3 when on and fd != target).
+int aegish_dup2(int fd, int target, int cloexec);
+/// Set (on != 0) or clear the close-on-exec flag.
+int aegish_set_cloexec(int fd, int on);
+/// 1 if fd is open, 0 if not.
+int aegish_fd_is_open(int fd);
+/// fcntl(fd, F_GETFL): the open flags (O_ACCMODE part tells read/write), or -1 with errno.
+int aegish_fd_flags(int fd);
+/// pipe2(fds, O_CLOEXEC): fds[0] read end, fds[1] write end.
+int aegish_pipe(int fds[2]);
+/// 1 if fd is a terminal, 0 if not.
+int aegish_isatty(int fd);
+/// The current umask, without changing it.
+mode_t aegish_umask_get(void);
+
+// MARK: - Resources and time
+
+/// Resource limits for `ulimit` (resource is an RLIMIT_* number). Infinity is ~0ULL.
+int aegish_getrlimit(int resource, unsigned long long *soft, unsigned long long *hard);
+int aegish_setrlimit(int resource, unsigned long long soft, unsigned long long hard);
+/// CPU times in seconds for `times`: user and system of the shell, then of its reaped children.
+int aegish_times(double *user, double *sys, double *child_user, double *child_sys);
+/// Monotonic clock in nanoseconds (for `time` and benchmarks).
+long long aegish_monotonic_ns(void);
+
+// MARK: - errno
+
+/// errno accessors for Swift (errno is a macro over a thread-local in C).
 int aegish_errno(void);
 void aegish_set_errno(int e);
 

@@ -1,2 +1,0 @@
-// Placeholder; implemented by the CSys work.
-#include "csys.h"

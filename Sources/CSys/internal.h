@@ -1,0 +1,23 @@
+// Shared between the CSys C files; not part of the Swift-visible contract (include/csys.h).
+#ifndef AEGISH_CSYS_INTERNAL_H
+#define AEGISH_CSYS_INTERNAL_H
+
+#include <signal.h>
+
+/// What aegish did to each signal's disposition (indexed by signal number).
+enum sig_state {
+    SIG_STATE_UNTOUCHED = 0,
+    SIG_STATE_CAUGHT = 1,           // aegish_signal_catch: reset to default in children
+    SIG_STATE_IGNORED = 2,          // aegish_signal_ignore: reset to default in programs
+    SIG_STATE_IGNORED_INHERIT = 3,  // aegish_signal_ignore_inherited: programs inherit it
+};
+
+/// Reset dispositions for a program about to be exec'd: caught and shell-ignored signals, and
+/// SIGPIPE unless ignored-inherited. Async-signal-safe; call with all signals blocked.
+void csys_reset_signals_for_exec(void);
+
+/// Reset caught signals to default and clear pending counts in a forked subshell.
+/// Async-signal-safe; call with all signals blocked.
+void csys_reset_signals_for_subshell(void);
+
+#endif
