@@ -74,7 +74,6 @@ x=a*
 echo "$x"
 
 #### assignment tilde after colon
-## bash-only
 HOME=/h
 x=~/a:~/b
 echo "$x"

@@ -32,8 +32,7 @@ abc
 EOF
 then echo not-found; fi
 
-#### pipefail off by default
-## bash-only
+#### pipeline status ignores earlier failure
 false | true
 echo $?
 
@@ -83,8 +82,7 @@ x=1
 echo 2 | read x
 echo $x
 
-#### pipeline last elem subshell bash no lastpipe
-## bash-only
+#### pipeline last elem runs in subshell
 x=1
 echo 2 | { read x; echo "in $x"; }
 echo "out $x"

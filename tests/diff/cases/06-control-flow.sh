@@ -177,7 +177,6 @@ echo $?
 if ! [ -e nothing ]; then echo absent; fi
 
 #### break too large level
-## bash-only
 for i in 1 2; do for j in 1 2; do break 5; done; echo no; done
 echo after
 

@@ -59,8 +59,7 @@ f() { x=2; }
 f
 echo $x
 
-#### local variable bash
-## bash-only
+#### local variable with value
 x=global
 f() { local x=inner; echo $x; }
 f
@@ -100,7 +99,6 @@ fib() {
 fib 10
 
 #### recursion with local counter
-## bash-only
 count() { local n=$1; [ $n -eq 0 ] && return; echo $n; count $((n-1)); echo back$n; }
 count 3
 
@@ -190,7 +188,6 @@ f yes && echo t
 f no || echo f
 
 #### function with local and return value through echo
-## bash-only
 sum() { local s=0 i; for i in "$@"; do s=$((s+i)); done; echo $s; }
 echo $(sum 1 2 3 4)
 

@@ -64,7 +64,6 @@ sleep 0 &
 wait
 
 #### dollar bang empty before background
-## bash-only
 echo "[${!:-none}]"
 
 #### shift default one

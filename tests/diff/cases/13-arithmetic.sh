@@ -69,7 +69,6 @@ unset z
 echo $((z + 1))
 
 #### empty variable is zero
-## bash-only
 z=
 echo $((z + 1))
 

@@ -26,8 +26,7 @@ HOME=/h
 x=~/dir
 echo $x
 
-#### tilde after colon in assignment bash
-## bash-only
+#### tilde after colon in assignment
 HOME=/h
 PATHLIKE=/a:~/b
 echo $PATHLIKE
@@ -88,15 +87,12 @@ echo {a,b}{1,2}
 echo x{,y}z
 
 #### brace single element literal
-## bash-only
 echo {a} {}
 
 #### brace quoted not expanded
-## bash-only
 echo "{a,b}" '{1..3}' \{a,b\}
 
 #### brace with variable no expansion of range
-## bash-only
 n=3
 echo {1..$n}
 

@@ -48,7 +48,8 @@ re='^v[0-9]+\.[0-9]+$'
 
 #### dbracket regex invalid status 2
 ## bash-only
-[[ a =~ ( ]] 2>/dev/null
+re='('
+[[ a =~ $re ]] 2>/dev/null
 echo $?
 
 #### dbracket string less greater

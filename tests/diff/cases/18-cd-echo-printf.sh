@@ -93,8 +93,7 @@ cat d/f
 echo
 echo x
 
-#### echo dash n bash
-## bash-only
+#### echo dash n
 echo -n no-newline
 echo
 

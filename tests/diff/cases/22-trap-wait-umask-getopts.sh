@@ -224,7 +224,6 @@ f
 echo "main $x"
 
 #### local multiple vars
-## bash-only
 f() { local a=1 b=2; echo $a$b; }
 f
 echo "[${a-}${b-}]"
