@@ -217,13 +217,13 @@ extension Shell {
             default:
                 if isSet { b.add(Segment(text: v!, kind: kind)); return }
                 let msg = try expandString(w)
-                throw ShellError(message: "\(p.name): \(msg)", status: 127, fatal: true)
+                throw ShellError(message: "\(p.name): \(msg)", status: 1, fatal: true)
             }
         case .errorIfUnset(nil, let colon):
             let v = paramValue(p.name)
             if let v = v, !(colon && v.isEmpty) { b.add(Segment(text: v, kind: kind)); return }
             throw ShellError(message: "\(p.name): " + (colon ? "parameter null or not set" : "parameter not set"),
-                             status: 127, fatal: true)
+                             status: 1, fatal: true)
         case .removePrefix(let w, let longest):
             try mapValue(p, quoted: quoted, into: &b) { try self.expandPattern(w).removePrefix($0, longest: longest) }
         case .removeSuffix(let w, let longest):
@@ -247,7 +247,7 @@ extension Shell {
     }
 
     private func unbound(_ name: String) -> ShellError {
-        ShellError(message: "\(name): unbound variable", status: 127, fatal: true)
+        ShellError(message: "\(name): unbound variable", status: 1, fatal: true)
     }
 
     /// Applies `f` to the parameter's value, or to each positional parameter for $@ / $*.

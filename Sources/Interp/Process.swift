@@ -145,8 +145,8 @@ extension Shell {
 
     /// Installs aegish's own signal handling at startup (non-interactive shell).
     public func installSignalHandlers() {
-        for sig in [SIGTERM, SIGHUP] { aegish_signal_catch(sig) }
-        aegish_signal_ignore(SIGPIPE)
-        aegish_signal_default(SIGPIPE)
+        for sig in [SIGTERM, SIGHUP] where aegish_signal_is_ignored(sig) != 1 {
+            _ = aegish_signal_catch(sig)
+        }
     }
 }

@@ -29,6 +29,17 @@ extension Shell {
                 }
             }
         }
+        if name == "exec" && argv.count == 1 {
+            // `exec >file`: the redirections stay in effect for the rest of the shell.
+            do {
+                let saved = try applyRedirections(sc.redirections)
+                for s in saved where s.copy >= 0 { close(s.copy) }
+            } catch let e as ShellError where !e.fatal {
+                warnAt(e.message)
+                return e.status
+            }
+            return 0
+        }
         if let builtin = builtins[name] {
             let assigned = try expandAssignments(sc.assignments)
             if options.xtrace { traceCommand(assigned, argv) }
