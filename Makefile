@@ -1,0 +1,160 @@
+# aegish — build, test, bench, install. GNU make.
+#
+#   make [build]        release build of the shell into bin/aegish (LINK=static-pie by default)
+#   make test           build, swift test, C shim tests, then every tests/*/run
+#   make test-c         the CSys C tests only (tests/csys/test_csys.c)
+#   make bench          bench/run: aegish vs bash vs dash (markdown table for docs/BENCHMARKS.md)
+#   make corpus         tests/corpus/parse-rate over ../shared/corpora (not part of make test)
+#   make demo           a short demonstration
+#   make install        PREFIX=/usr/local DESTDIR= : binary and man pages
+#   make clean
+#
+# LINK selects how bin/aegish is linked (startup measured in docs/BENCHMARKS.md):
+#   static-pie     fully static AND position-independent (ASLR for the main image). Needs lld
+#                  (shipped with the Swift toolchain; gold cannot) and no $ORIGIN rpath (a
+#                  DT_RUNPATH makes glibc's static-pie self-relocation assert at startup).
+#   static         fully static, fixed load address (no ASLR for the main image), ~0.1 ms faster.
+#   static-stdlib  Swift runtime static, glibc dynamic.
+#   dynamic        plain `swift build`.
+# EXTRA_LINK is appended to the swift build command line (e.g. -Xlinker -lfoo).
+
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
+.DEFAULT_GOAL := build
+
+SWIFT_BIN := $(or $(shell command -v swift 2>/dev/null),/opt/swift/usr/bin/swift)
+SWIFT ?= $(SWIFT_BIN)
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+LINK ?= static-pie
+EXTRA_LINK ?=
+
+ifeq ($(LINK),static-pie)
+  LINK_FLAGS := -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+                -Xswiftc -Xclang-linker -Xswiftc -static-pie --disable-local-rpath \
+                -Xlinker -z -Xlinker pack-relative-relocs
+  STATIC := 1
+else ifeq ($(LINK),static)
+  LINK_FLAGS := -Xswiftc -static-executable
+  STATIC := 1
+else ifeq ($(LINK),static-stdlib)
+  LINK_FLAGS := --static-swift-stdlib
+else ifeq ($(LINK),dynamic)
+  LINK_FLAGS :=
+else
+  $(error LINK must be static-pie, static, static-stdlib or dynamic)
+endif
+
+# libedit's static archive needs these when linked fully static; added automatically once the
+# package declares the CEditLine system library.
+ifdef STATIC
+  ifneq ($(shell grep -s -l CEditLine Package.swift),)
+    LINK_FLAGS += -Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd
+  endif
+endif
+
+BUILD_CMD := $(SWIFT) build -c release --product aegish $(LINK_FLAGS) $(EXTRA_LINK)
+AEGISH := $(CURDIR)/bin/aegish
+CSYS_SRC := $(wildcard Sources/CSys/*.c) Sources/CSys/include/csys.h Sources/CSys/internal.h
+CTEST_DIR := .build/csys-test
+LOG_DIR := .build/test-logs
+
+.PHONY: all build test test-swift test-c bench corpus demo install uninstall clean
+
+all: build
+
+build:
+	@# libswiftCore's dlopen-in-static-binary linker warning is expected and filtered out.
+	@echo "$(BUILD_CMD)"
+	@$(BUILD_CMD) 2>&1 | { grep -v "Using 'dlopen' in statically linked" || true; }
+	@mkdir -p bin
+	@bin_path=$$($(SWIFT) build -c release $(LINK_FLAGS) --show-bin-path) && \
+	  cp -f "$$bin_path/aegish" bin/aegish.tmp && mv -f bin/aegish.tmp bin/aegish
+	@echo "bin/aegish: $$(file -b bin/aegish | cut -d, -f1-2,4) [LINK=$(LINK)]"
+
+# --- tests ---------------------------------------------------------------------------------------
+# Every part runs even if an earlier one failed; the summary lists them all; any failure fails.
+
+test: build
+	@mkdir -p $(LOG_DIR); failed=0; summary=(); \
+	run_part() { \
+	  local name=$$1 log=$(LOG_DIR)/$$(echo "$$1" | tr '/ ' '__').log; shift; \
+	  echo "== $$name"; \
+	  if "$$@" >"$$log" 2>&1; then status=PASS; else status=FAIL; failed=1; fi; \
+	  line=$$(grep -E "Executed [0-9]+ tests?|Test run with|[0-9]+ passed|passed, [0-9]+ failed|^(PASS|FAIL|ok|summary)" "$$log" | tail -n 2 | tr '\n\t' '  ' | tr -s ' '); \
+	  [ -n "$$line" ] || line=$$(tail -n 1 "$$log"); \
+	  if [ $$status = FAIL ]; then echo "-- last lines of $$log:"; tail -n 60 "$$log"; fi; \
+	  summary+=("$$status  $$name: $$line"); \
+	}; \
+	run_part "swift test" $(MAKE) --no-print-directory test-swift; \
+	run_part "csys C tests" $(MAKE) --no-print-directory test-c; \
+	for r in tests/*/run; do \
+	  [ -f "$$r" ] && [ -x "$$r" ] || continue; \
+	  run_part "$$r" env AEGISH=$(AEGISH) "$$r"; \
+	done; \
+	echo; echo "== summary"; printf '%s\n' "$${summary[@]}"; \
+	exit $$failed
+
+test-swift:
+	$(SWIFT) test 2>&1
+
+# The C shims are compiled straight from Sources/CSys into a test program, once per spawn
+# strategy (default clone+vfork, and plain fork), and the fork strategy once more with ASan+UBSan
+# when the compiler supports it (ASan cannot follow clone() onto a private stack).
+test-c: $(CTEST_DIR)/test_csys $(CTEST_DIR)/test_csys_fork
+	@$(CTEST_DIR)/test_csys | sed 's/^/clone: /'
+	@$(CTEST_DIR)/test_csys_fork | sed 's/^/fork:  /'
+	@if $(CC) $(CTEST_FLAGS) $(SANITIZE) -DCSYS_SPAWN_FORK $(filter %.c,$(CTEST_DEPS)) \
+	     -o $(CTEST_DIR)/test_csys_asan 2>$(CTEST_DIR)/asan-build.log; then \
+	  ASAN_OPTIONS=detect_leaks=0 $(CTEST_DIR)/test_csys_asan | sed 's/^/asan:  /'; \
+	else echo "asan:  skipped ($(CC) cannot build with $(SANITIZE))"; fi
+
+CTEST_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -ISources/CSys/include -ISources/CSys
+CTEST_DEPS := tests/csys/test_csys.c $(CSYS_SRC)
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+$(CTEST_DIR)/test_csys: $(CTEST_DEPS)
+	@mkdir -p $(CTEST_DIR)
+	$(CC) $(CTEST_FLAGS) $(filter %.c,$^) -o $@
+
+$(CTEST_DIR)/test_csys_fork: $(CTEST_DEPS)
+	@mkdir -p $(CTEST_DIR)
+	$(CC) $(CTEST_FLAGS) -DCSYS_SPAWN_FORK $(filter %.c,$^) -o $@
+
+# --- benchmarks and corpora ----------------------------------------------------------------------
+
+bench: build
+	AEGISH=$(AEGISH) python3 bench/run
+
+corpus: build
+	AEGISH=$(AEGISH) python3 tests/corpus/parse-rate
+
+demo: build
+	bin/aegish -c 'echo aegish demo: $$((6*7))'
+
+# --- install -------------------------------------------------------------------------------------
+
+install:
+	@test -x bin/aegish || { echo "bin/aegish missing: run make first" >&2; exit 1; }
+	install -D -m 0755 bin/aegish $(DESTDIR)$(PREFIX)/bin/aegish
+	@for sec in 1 5; do \
+	  for page in man/*.$$sec; do \
+	    [ -f "$$page" ] || continue; \
+	    echo "install -D -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
+	    install -D -m 0644 "$$page" "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
+	  done; \
+	done
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/aegish."
+	@echo "To allow it as a login shell (chsh), add it to /etc/shells yourself:"
+	@echo "  echo $(PREFIX)/bin/aegish | sudo tee -a /etc/shells"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/aegish
+	@for page in man/*.1 man/*.5; do \
+	  [ -f "$$page" ] || continue; sec=$${page##*.}; \
+	  rm -f "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
+	done
+
+clean:
+	rm -rf .build bin
