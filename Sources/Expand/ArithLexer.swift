@@ -90,7 +90,7 @@ struct ArithLexer {
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let minus = c == UInt8(ascii: "-")
             if c1 == c {
-                if case .ident = tok, prev == .preInc || prev == .preDec {
+                if case .ident = tok, prevPrev == .preInc || prevPrev == .preDec {
                     // `++x++`: bash has already turned `++x` into a number
                     throw err(minus ? "--: assignment requires lvalue" : "++: assignment requires lvalue",
                               at: pos - 1)

@@ -116,12 +116,12 @@ struct ArithParser {
     }
 
     private mutating func parseAssign() throws {
-        try enter(); defer { depth -= 1 }
         if case .ident(let name, let sub) = lx.tok {
             var look = lx
             try look.next()
             if case .assign(let op) = look.tok {
                 let namePos = lx.tokStart
+                try enter(); defer { depth -= 1 }
                 if let sub { try emitSubscript(sub) }
                 if op != nil { emit(sub == nil ? .load(name, at: namePos) : .loadIdxKeep(name, at: namePos)) }
                 lx = look

@@ -75,11 +75,11 @@ struct ArithEvaluator {
     /// A variable's value as a number: fast path for plain decimal integers, otherwise evaluated.
     mutating func value(of name: String, prog: ArithProgram, at: Int, depth: Int) throws -> Int {
         guard let s = ctx.arithGet(name), !s.isEmpty else { return 0 }
-        if let v = plainDecimal(s) { return v }
-        if depth + 1 >= arithMaxRecursion {
+        if depth >= arithMaxRecursion {
             throw ArithError(message: "expression recursion level exceeded (error token is \"\(prog.tokenText(at))\")",
-                             expression: ArithProgram(text: Array(s.utf8), code: []).displayText)
+                             expression: prog.displayText)
         }
+        if let v = plainDecimal(s) { return v }
         return try evaluate(s, depth: depth + 1)
     }
 
