@@ -86,8 +86,8 @@ public final class Shell {
     /// Status of the last command substitution, reported by assignment-only commands.
     var substitutionStatus: Int32 = 0
     /// getopts' position inside a group of short options (`-abc`), and the OPTIND it belongs to.
-    var getoptsSubIndex = 0
-    var getoptsLastOptind = 1
+    var getopts = GetoptsState()
+    var getoptsLastOptind: String? = "1"
     /// Added to source line numbers when input arrives in pieces (stream mode).
     var lineOffset = 0
     /// $$: the main shell's pid, unchanged in subshells.

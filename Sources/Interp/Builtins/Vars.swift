@@ -201,15 +201,21 @@ func builtinLet(_ sh: Shell, _ argv: [String]) throws -> Int32 {
 func builtinGetopts(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     guard argv.count >= 3 else { return sh.builtinError("getopts", "usage: getopts optstring name [arg ...]", status: 2) }
     let optstring = argv[1], name = argv[2]
+    guard isValidName(name) else { return sh.builtinError("getopts", "`\(name)': not a valid identifier") }
     let args = argv.count > 3 ? Array(argv.dropFirst(3)) : sh.positional
-    let optind = Int(sh.vars.value("OPTIND") ?? "1") ?? 1
-    if optind != sh.getoptsLastOptind { sh.getoptsSubIndex = 0 }
-    let step = getoptsStep(optstring: optstring, args: args, optind: optind, subIndex: sh.getoptsSubIndex)
-    sh.getoptsSubIndex = step.subIndex
+    // The script may have assigned OPTIND since our last step (e.g. OPTIND=1 to rescan).
+    let optindNow = sh.vars.value("OPTIND")
+    if optindNow != sh.getoptsLastOptind { sh.getopts.optindAssigned(optindNow) }
+    let step = getoptsStep(optstring: optstring, args: args, state: sh.getopts)
+    sh.getopts = step.state
+    try sh.setVar("OPTIND", step.optind)
     sh.getoptsLastOptind = step.optind
-    try sh.setVar("OPTIND", String(step.optind))
     try sh.setVar(name, step.name)
-    if let arg = step.optarg { try sh.setVar("OPTARG", arg) } else { try? sh.vars.unset("OPTARG") }
-    if let msg = step.error { sh.warnAt(msg) }
+    switch step.optarg {
+    case .unset: try? sh.vars.unset("OPTARG")
+    case .declaredWithoutValue: try? sh.vars.unset("OPTARG")
+    case .value(let v): try sh.setVar("OPTARG", v)
+    }
+    if let msg = step.error { Sys.write(2, sh.scriptName + ": " + msg + "\n") }
     return step.done ? 1 : 0
 }
