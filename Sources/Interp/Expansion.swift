@@ -89,16 +89,19 @@ extension Shell {
 
     // MARK: parts
 
-    func expandParts(_ parts: [WordPart], quoted: Bool, into b: inout FieldBuilder) throws {
+    /// `literal` is the kind given to unquoted literal text: `.literal` for script words, but
+    /// `.expansion` inside `${x:-word}` (bash splits the word of an unquoted operator).
+    func expandParts(_ parts: [WordPart], quoted: Bool, literal: SegmentKind = .literal,
+                     into b: inout FieldBuilder) throws {
         for part in parts {
             switch part {
             case .literal(let t):
-                b.add(Segment(text: t, kind: quoted ? .quoted : .literal))
+                b.add(Segment(text: t, kind: quoted ? .quoted : literal))
             case .quoted(let t):
                 b.add(Segment(text: t, kind: .quoted))
             case .doubleQuoted(let inner):
                 // An empty "" still makes a field; "$@" with no parameters makes none.
-                if !inner.allSatisfy(isAtParam) { b.add(Segment(text: "", kind: .quoted)) }
+                if inner.isEmpty || !inner.allSatisfy(isAtParam) { b.add(Segment(text: "", kind: .quoted)) }
                 try expandParts(inner, quoted: true, into: &b)
             case .tilde(let name):
                 let home = vars.value("HOME")
@@ -127,7 +130,7 @@ extension Shell {
         do {
             return try evaluateArithmetic(text, self)
         } catch let e as ArithError {
-            throw ShellError(message: e.message, status: 1, fatal: true)
+            throw ShellError(message: e.message, status: 1, fatal: false)
         }
     }
 
@@ -202,17 +205,17 @@ extension Shell {
             switch p.op {
             case .useDefault:
                 if isSet { try expandParam(ParamExp(name: p.name, braced: true, pos: p.pos), quoted: quoted, into: &b) }
-                else { try expandParts(w.parts, quoted: quoted, into: &b) }
+                else { try expandParts(w.parts, quoted: quoted, literal: .expansion, into: &b) }
             case .assignDefault:
                 if isSet { b.add(Segment(text: v!, kind: kind)); return }
                 guard isValidName(p.name) else {
-                    throw ShellError(message: "$\(p.name): cannot assign in this way", status: 1, fatal: true)
+                    throw ShellError(message: "$\(p.name): cannot assign in this way", status: 1, fatal: false)
                 }
                 let value = try expandString(w)
                 try setVar(p.name, value)
                 b.add(Segment(text: value, kind: kind))
             case .useAlternative:
-                if isSet { try expandParts(w.parts, quoted: quoted, into: &b) }
+                if isSet { try expandParts(w.parts, quoted: quoted, literal: .expansion, into: &b) }
                 else if quoted { b.add(Segment(text: "", kind: .quoted)) }
             default:
                 if isSet { b.add(Segment(text: v!, kind: kind)); return }

@@ -110,11 +110,23 @@ extension Shell {
     /// `$( … )`: runs the script in a forked subshell with stdout to a pipe; strips trailing
     /// newlines. Sets the status that an assignment-only command reports.
     func commandSubstitution(_ script: Script) throws -> String {
+        if let file = readOnlySubstitution(script) {
+            // `$(< file)`: the file's contents, read by the shell through the gated open.
+            let path = try expandRedirectTarget(file)
+            let saved = try applyRedirections([Redirection(fd: 0, op: .input, target: file, pos: file.pos)])
+            _ = path
+            var bytes = Sys.readAll(0)
+            restoreRedirections(saved)
+            while let last = bytes.last, last == 0x0A { bytes.removeLast() }
+            substitutionStatus = 0
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var fds: [Int32] = [-1, -1]
         guard Sys.pipe(&fds) == 0 else {
             throw ShellError(message: "pipe: \(Sys.errorString(errno))", status: 1, fatal: false)
         }
         let pid = forkSubshell {
+            self.substitutionDepth += 1
             close(fds[0])
             dup2(fds[1], 1)
             close(fds[1])
@@ -131,6 +143,17 @@ extension Shell {
         while let last = bytes.last, last == 0x0A { bytes.removeLast() }
         bytes.removeAll { $0 == 0 }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The file of a `$(< file)` substitution, if that is what the script is.
+    private func readOnlySubstitution(_ script: Script) -> Word? {
+        guard script.items.count == 1, !script.items[0].background,
+              script.items[0].andOr.rest.isEmpty else { return nil }
+        let p = script.items[0].andOr.first
+        guard !p.negated, p.commands.count == 1, case .simple(let sc) = p.commands[0],
+              sc.words.isEmpty, sc.assignments.isEmpty, sc.redirections.count == 1,
+              sc.redirections[0].op == .input, sc.redirections[0].fd == nil else { return nil }
+        return sc.redirections[0].target
     }
 
     /// Reaps finished background jobs without blocking (keeps zombies from piling up).

@@ -68,8 +68,8 @@ extension Shell {
         case .outputBoth, .appendBoth:
             let path = try expandRedirectTarget(r.target)
             let flags = r.op == .outputBoth ? (O_WRONLY | O_CREAT | O_TRUNC) : (O_WRONLY | O_CREAT | O_APPEND)
-            try openOnto(1, path, flags, r.op == .outputBoth ? .write : .append, &saved)
             save(2, &saved)
+            try openOnto(1, path, flags, r.op == .outputBoth ? .write : .append, &saved)
             dup2(1, 2)
         case .dupInput, .dupOutput:
             let fd = Int32(r.fd ?? (r.op == .dupInput ? 0 : 1))
@@ -84,8 +84,8 @@ extension Shell {
             guard let n = Int32(src), n >= 0 else {
                 if r.op == .dupOutput && r.fd == nil {
                     // `>& file` is bash's `&> file`.
-                    try openOnto(1, word, O_WRONLY | O_CREAT | O_TRUNC, .write, &saved)
                     save(2, &saved)
+                    try openOnto(1, word, O_WRONLY | O_CREAT | O_TRUNC, .write, &saved)
                     dup2(1, 2)
                     return
                 }
@@ -130,23 +130,29 @@ extension Shell {
             Sys.write(2, "aegish: denied: \(path) — \(reason)\n")
             throw ShellError(message: "", status: 126, fatal: false).silenced
         }
+        // Save first: the new descriptor may be allocated on `fd` itself if it is closed.
+        save(fd, &saved)
         let opened = open(abs, flags | O_CLOEXEC, 0o666)
         if opened < 0 {
             throw ShellError(message: "\(path): \(Sys.errorString(errno))", status: 1, fatal: false)
         }
-        save(fd, &saved)
-        if opened != fd {
-            dup2(opened, fd)
-            close(opened)
+        moveFD(opened, onto: fd)
+    }
+
+    /// Puts `from` on `to` (inheritable) and releases `from`.
+    private func moveFD(_ from: Int32, onto to: Int32) {
+        if from == to {
+            _ = fcntl(to, F_SETFD, 0)
         } else {
-            // Opened straight onto the target: it must be inherited, so drop close-on-exec.
-            _ = fcntl(fd, F_SETFD, 0)
+            dup2(from, to)
+            close(from)
         }
     }
 
     /// Makes `fd` read `text`: through a pipe when it fits in the pipe buffer, otherwise through a
     /// forked writer so a large here-doc cannot deadlock the shell.
     private func feed(_ fd: Int32, _ text: String, _ saved: inout [SavedFD]) throws {
+        save(fd, &saved)
         var p: [Int32] = [-1, -1]
         guard Sys.pipe(&p) == 0 else {
             throw ShellError(message: "pipe: \(Sys.errorString(errno))", status: 1, fatal: false)
@@ -163,9 +169,7 @@ extension Shell {
             }
         }
         close(p[1])
-        save(fd, &saved)
-        dup2(p[0], fd)
-        close(p[0])
+        moveFD(p[0], onto: fd)
     }
 }
 

@@ -31,12 +31,20 @@ extension Shell {
     /// Runs the EXIT trap (once) and returns the final status.
     public func finish(_ status: Int32) -> Int32 {
         lastStatus = status
+        var final = status
         if let action = traps[0], !inExitTrap {
             inExitTrap = true
             traps[0] = nil
-            if let s = try? runTrapAction(action) { _ = s }
+            do {
+                _ = try runTrapAction(action)
+            } catch Flow.exit(let s) {
+                final = s   // `exit N` inside the EXIT trap sets the final status
+            } catch let e as ShellError {
+                warnAt(e.message)
+            } catch {}
         }
-        return lastStatus
+        lastStatus = final
+        return final
     }
 
     /// Runs a list in the current shell. Throws Flow for exit/return/break/continue and fatal errors.
@@ -94,8 +102,19 @@ extension Shell {
         if p.negated { status = status == 0 ? 1 : 0 }
         lastStatus = status
         try checkSignals()
-        if status != 0 && options.errexit && errexitSuppressed == 0 && !p.negated {
+        if status != 0 && options.errexit && errexitSuppressed == 0 && !p.negated
+            && !(p.commands.count == 1 && isErrexitExempt(p.commands[0])) {
             throw Flow.exit(status)
+        }
+    }
+
+    /// bash does not apply `set -e` to the status of `{ }`, `if`, loops and `case` as a whole:
+    /// the commands inside were already checked (or exempt, like the left of `&&`).
+    private func isErrexitExempt(_ c: Command) -> Bool {
+        guard case .compound(let cc, _, _) = c else { return false }
+        switch cc {
+        case .brace, .ifClause, .loop, .forLoop, .caseClause: return true
+        default: return false
         }
     }
 

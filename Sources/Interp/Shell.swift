@@ -88,6 +88,8 @@ public final class Shell {
     /// getopts' position inside a group of short options (`-abc`), and the OPTIND it belongs to.
     var getopts = GetoptsState()
     var getoptsLastOptind: String? = "1"
+    /// Nesting of command substitutions (for `set -x` prefixes).
+    var substitutionDepth = 0
     /// Added to source line numbers when input arrives in pieces (stream mode).
     var lineOffset = 0
     /// $$: the main shell's pid, unchanged in subshells.
@@ -149,7 +151,7 @@ public final class Shell {
         return envCache
     }
 
-    func setVar(_ name: String, _ value: String) throws {
+    func setVar(_ name: String, _ value: String?) throws {
         do {
             try vars.set(name, value, export: options.allexport)
         } catch {

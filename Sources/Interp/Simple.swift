@@ -63,13 +63,17 @@ extension Shell {
     }
 
     private func runAssignmentsOnly(_ sc: SimpleCommand) throws -> Int32 {
-        let assigned = try expandAssignments(sc.assignments)
-        if options.xtrace && !assigned.isEmpty { traceCommand(assigned, []) }
-        for (n, v, append) in assigned {
-            do { try assign(n, v, append: append) } catch let e as ShellError {
+        // One at a time: `a=1 b=$a` sees the new a.
+        for a in sc.assignments {
+            let v: String
+            do { v = try expandString(a.value) } catch let e as ShellError where !e.fatal {
                 warnAt(e.message)
-                // A readonly assignment error ends a non-interactive shell (as bash does).
-                throw Flow.exit(1)
+                return e.status
+            }
+            if options.xtrace { traceCommand([(a.name, v, a.append)], []) }
+            do { try assign(a.name, v, append: a.append) } catch let e as ShellError {
+                warnAt(e.message)
+                return 1
             }
         }
         if !sc.redirections.isEmpty {
@@ -159,6 +163,8 @@ extension Shell {
         if name.contains("/") { return absolutePath(name, cwd: cwd) }
         if let hit = commandHash[name] { return hit }
         let path = vars.value("PATH") ?? ""
+        // A file found but not executable is remembered: running it then fails with 126, as bash.
+        var notExecutable: String? = nil
         for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
             let d = dir.isEmpty ? cwd : (dir.hasPrefix("/") ? String(dir) : absolutePath(String(dir), cwd: cwd))
             let candidate = d + "/" + name
@@ -166,8 +172,9 @@ extension Shell {
                 commandHash[name] = candidate
                 return candidate
             }
+            if notExecutable == nil && Sys.isRegularFile(candidate) { notExecutable = candidate }
         }
-        return nil
+        return notExecutable
     }
 
     func runExternal(_ argv: [String], assignments: [(String, String, Bool)], pos: Pos) throws -> Int32 {
@@ -260,7 +267,9 @@ extension Shell {
 
     func trace(_ words: [String], quoted: Bool = false) {
         let ps4 = vars.value("PS4") ?? "+ "
-        Sys.write(2, ps4 + words.joined(separator: " ") + "\n")
+        // Like bash, the first character of PS4 is repeated once per level of substitution.
+        let extra = substitutionDepth > 0 && !ps4.isEmpty ? String(repeating: ps4.first!, count: substitutionDepth) : ""
+        Sys.write(2, extra + ps4 + words.joined(separator: " ") + "\n")
     }
 }
 

@@ -4,17 +4,20 @@ import CSys
 // Thin wrappers over the system calls the interpreter uses, so the rest reads as Swift.
 
 enum Sys {
-    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+    /// Writes all of `bytes`; false on a write error (errno set).
+    @discardableResult
+    static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var off = 0
-        bytes.withUnsafeBufferPointer { buf in
+        return bytes.withUnsafeBufferPointer { buf in
             while off < buf.count {
                 let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return
+                    return false
                 }
                 off += n
             }
+            return true
         }
     }
 
@@ -81,6 +84,11 @@ enum Sys {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
         return access(path, X_OK) == 0
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     static func exists(_ path: String) -> Bool {

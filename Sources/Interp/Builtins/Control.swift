@@ -230,7 +230,7 @@ func builtinTrap(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     if args.isEmpty || args == ["-p"] {
         for (sig, action) in sh.traps.sorted(by: { $0.key < $1.key }) {
             let name = sig == 0 ? "EXIT" : "SIG" + signalName(sig)
-            sh.out("trap -- \(shellQuote(action)) \(name)\n")
+            sh.out("trap -- \(singleQuote(action)) \(name)\n")
         }
         return 0
     }
@@ -295,6 +295,18 @@ func builtinKill(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     // A signal to ourselves must take effect before the next command.
     try sh.checkSignals()
     return status
+}
+
+func builtinTimes(_ sh: Shell, _ argv: [String]) throws -> Int32 {
+    var u = 0.0, s = 0.0, cu = 0.0, cs = 0.0
+    _ = aegish_times(&u, &s, &cu, &cs)
+    func f(_ t: Double) -> String {
+        let m = Int(t / 60), rest = t - Double(m * 60)
+        let ms = Int((rest * 1000).rounded())
+        return "\(m)m\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000)s"
+    }
+    sh.out("\(f(u)) \(f(s))\n\(f(cu)) \(f(cs))\n")
+    return 0
 }
 
 func builtinPrintf(_ sh: Shell, _ argv: [String]) throws -> Int32 {

@@ -39,6 +39,7 @@ let builtins: [String: Builtin] = [
     "let": builtinLet,
     "exec": builtinExec,
     "kill": builtinKill,
+    "times": builtinTimes,
 ]
 
 /// POSIX special builtins: assignments before them persist.
@@ -74,7 +75,6 @@ let unsupportedBuiltins: [String: String] = [
     "caller": "builtin not supported",
     "hash": "builtin not supported",
     "logout": "builtin not supported",
-    "times": "builtin not supported",
     "jobs": "builtin not supported",
     "fg": "builtin not supported",
     "bg": "builtin not supported",
@@ -83,7 +83,11 @@ let unsupportedBuiltins: [String: String] = [
 extension Shell {
     /// Writes a pure builtin's output and returns its status.
     func emit(_ r: BuiltinResult) -> Int32 {
-        if !r.stdout.isEmpty { Sys.write(1, r.stdout) }
+        if !r.stdout.isEmpty && !Sys.write(1, r.stdout) {
+            let e = errno
+            warnAt("write error: \(Sys.errorString(e))")
+            return 1
+        }
         if !r.stderr.isEmpty {
             var text = String(decoding: r.stderr, as: UTF8.self)
             if text.hasSuffix("\n") { text.removeLast() }

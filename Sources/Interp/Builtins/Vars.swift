@@ -85,7 +85,8 @@ func builtinLocal(_ sh: Shell, _ argv: [String]) throws -> Int32 {
             continue
         }
         sh.vars.makeLocal(name)
-        if let value = value { try sh.setVar(name, value) } else if sh.vars[name] == nil { try? sh.vars.set(name, nil) }
+        // `local x` without a value starts out unset inside the function, as in bash.
+        try sh.setVar(name, value)
     }
     return status
 }

@@ -200,4 +200,8 @@ echo $((x + 0))
 
 #### dollar bracket old syntax bash
 ## bash-only
+## aegish-differs: $[...] is bash's deprecated arithmetic form; aegish refuses it before running
+## expect-status: 2
+## expect-stdout:
+## expect-stderr-nonempty
 echo $[2 + 3]
