@@ -81,6 +81,10 @@ final class ArithTests: XCTestCase {
         let ctx = Vars([:])
         let deep = String(repeating: "(", count: 900) + "1" + String(repeating: ")", count: 900)
         XCTAssertEqual(try evaluateArithmetic(deep, ctx), 1)
+        let edge = String(repeating: "(", count: 999) + "-1" + String(repeating: ")", count: 999)
+        XCTAssertEqual(try evaluateArithmetic(edge, ctx), -1)
+        let over = String(repeating: "(", count: 1001) + "1" + String(repeating: ")", count: 1001)
+        XCTAssertThrowsError(try evaluateArithmetic(over, ctx))
         let tooDeep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
         XCTAssertThrowsError(try evaluateArithmetic(tooDeep, ctx))
         let negs = String(repeating: "- ", count: 100_000) + "1"
