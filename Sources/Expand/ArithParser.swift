@@ -14,11 +14,11 @@ enum Inst {
     case push(Int)
     /// Push a variable's value (evaluated recursively as an expression). `at`: byte offset of the
     /// name, for the recursion-limit message.
-    case load(String, at: Int)
+    case load(Int, at: Int)
     /// Pops a subscript, pushes the value of `name[sub]`.
-    case loadIdx(String, at: Int)
+    case loadIdx(Int, at: Int)
     /// Like loadIdx but leaves the subscript on the stack (compound assignment to an element).
-    case loadIdxKeep(String, at: Int)
+    case loadIdxKeep(Int, at: Int)
     case unary(ArithOp)
     /// `errAt`: byte offset shown as the error token (division by 0, negative exponent).
     case binary(ArithOp, errAt: Int)
@@ -28,16 +28,34 @@ enum Inst {
     case toBool
     case pop
     /// Pops the value (and the subscript below it if indexed), assigns, pushes the value.
-    case store(String, indexed: Bool)
+    case store(Int, indexed: Bool)
     /// `++x`/`x--` etc. Pops the subscript if indexed.
-    case incr(String, delta: Int, post: Bool, indexed: Bool, at: Int)
+    case incr(Int, delta: Int, post: Bool, indexed: Bool, at: Int)
 }
 
 /// A compiled expression.
 final class ArithProgram {
     let text: [UInt8]
     let code: [Inst]
-    init(text: [UInt8], code: [Inst]) { self.text = text; self.code = code }
+    /// Variable names referred to by index from `code`.
+    let names: [String]
+    /// Upper bound of the value stack depth.
+    let maxStack: Int
+    init(text: [UInt8], code: [Inst], names: [String] = []) {
+        self.text = text; self.code = code; self.names = names
+        var d = 0, m = 0
+        for i in code {
+            switch i {
+            case .push, .load, .loadIdxKeep: d += 1
+            case .incr(_, _, _, let indexed, _): if !indexed { d += 1 }
+            case .binary, .jumpIfZero, .jumpIfNonZero, .pop: d -= 1
+            case .store(_, let indexed): if indexed { d -= 1 }
+            case .loadIdx, .unary, .jump, .toBool: break
+            }
+            m = max(m, d)
+        }
+        maxStack = m + 1
+    }
 
     /// The expression as bash names it in messages: leading whitespace removed.
     var displayText: String {
@@ -56,6 +74,14 @@ struct ArithParser {
     var lx: ArithLexer
     var code: [Inst] = []
     var depth = 0
+    var names: [String] = []
+    var nameIndex: [String: Int] = [:]
+
+    private mutating func name(_ n: String) -> Int {
+        if let i = nameIndex[n] { return i }
+        names.append(n); nameIndex[n] = names.count - 1
+        return names.count - 1
+    }
 
     static func compile(_ text: String) throws -> ArithProgram {
         let bytes = Array(text.utf8)
@@ -73,7 +99,7 @@ struct ArithParser {
             if e.expression.isEmpty { e.expression = ArithProgram(text: bytes, code: []).displayText }
             throw e
         }
-        return ArithProgram(text: bytes, code: p.code)
+        return ArithProgram(text: bytes, code: p.code, names: p.names)
     }
 
     private mutating func enter() throws {
@@ -123,13 +149,13 @@ struct ArithParser {
                 let namePos = lx.tokStart
                 try enter(); defer { depth -= 1 }
                 if let sub { try emitSubscript(sub) }
-                if op != nil { emit(sub == nil ? .load(name, at: namePos) : .loadIdxKeep(name, at: namePos)) }
+                if op != nil { emit(sub == nil ? .load(self.name(name), at: namePos) : .loadIdxKeep(self.name(name), at: namePos)) }
                 lx = look
                 try lx.next()
                 let rhsPos = lx.tokStart
                 try parseAssign()
                 if let op { emit(.binary(op, errAt: rhsPos)) }
-                emit(.store(name, indexed: sub != nil))
+                emit(.store(self.name(name), indexed: sub != nil))
                 return
             }
         }
@@ -232,7 +258,7 @@ struct ArithParser {
             }
             let at = lx.tokStart
             if let sub { try emitSubscript(sub) }
-            emit(.incr(name, delta: delta, post: false, indexed: sub != nil, at: at))
+            emit(.incr(self.name(name), delta: delta, post: false, indexed: sub != nil, at: at))
             try lx.next()
         default:
             try parsePrimary()
@@ -249,10 +275,10 @@ struct ArithParser {
             try lx.next()
             if let sub { try emitSubscript(sub) }
             if lx.tok == .postInc || lx.tok == .postDec {
-                emit(.incr(name, delta: lx.tok == .postInc ? 1 : -1, post: true, indexed: sub != nil, at: at))
+                emit(.incr(self.name(name), delta: lx.tok == .postInc ? 1 : -1, post: true, indexed: sub != nil, at: at))
                 try lx.next()
             } else {
-                emit(sub == nil ? .load(name, at: at) : .loadIdx(name, at: at))
+                emit(sub == nil ? .load(self.name(name), at: at) : .loadIdx(self.name(name), at: at))
             }
         case .lparen:
             try enter(); defer { depth -= 1 }

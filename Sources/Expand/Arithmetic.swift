@@ -56,7 +56,7 @@ public func evaluateArithmetic(_ text: String, _ ctx: ArithContext) throws -> In
 
 /// Evaluates `text` as bash arithmetic with an explicit cache (nil: compile every time).
 public func evaluateArithmetic(_ text: String, _ ctx: ArithContext, cache: ArithCache?) throws -> Int {
-    var ev = ArithEvaluator(ctx: ctx, cache: cache)
+    let ev = ArithEvaluator(ctx: ctx, cache: cache)
     return try ev.evaluate(text, depth: 1)
 }
 
@@ -67,13 +67,13 @@ struct ArithEvaluator {
     let ctx: ArithContext
     let cache: ArithCache?
 
-    mutating func evaluate(_ text: String, depth: Int) throws -> Int {
+    func evaluate(_ text: String, depth: Int) throws -> Int {
         let prog = try cache?.program(text) ?? ArithParser.compile(text)
         return try run(prog, depth: depth)
     }
 
     /// A variable's value as a number: fast path for plain decimal integers, otherwise evaluated.
-    mutating func value(of name: String, prog: ArithProgram, at: Int, depth: Int) throws -> Int {
+    func value(of name: String, prog: ArithProgram, at: Int, depth: Int) throws -> Int {
         guard let s = ctx.arithGet(name), !s.isEmpty else { return 0 }
         if depth >= arithMaxRecursion {
             throw ArithError(message: "expression recursion level exceeded (error token is \"\(prog.tokenText(at))\")",
@@ -109,65 +109,71 @@ struct ArithEvaluator {
         return i
     }
 
-    mutating func run(_ prog: ArithProgram, depth: Int) throws -> Int {
+    func run(_ prog: ArithProgram, depth: Int) throws -> Int {
+        if prog.code.isEmpty { return 0 }
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: prog.maxStack) { st in
+            try run(prog, depth: depth, stack: st)
+        }
+    }
+
+    func run(_ prog: ArithProgram, depth: Int, stack st: UnsafeMutableBufferPointer<Int>) throws -> Int {
         let code = prog.code
-        if code.isEmpty { return 0 }
-        var st: [Int] = []
-        st.reserveCapacity(8)
+        var sp = 0          // number of values on the stack
         var pc = 0
         let n = code.count
         while pc < n {
             switch code[pc] {
             case .push(let v):
-                st.append(v)
+                st[sp] = v; sp += 1
             case .load(let name, let at):
-                st.append(try value(of: name, prog: prog, at: at, depth: depth))
+                st[sp] = try value(of: prog.names[name], prog: prog, at: at, depth: depth); sp += 1
             case .loadIdx(let name, let at):
-                let i = st.removeLast()
-                st.append(try value(of: "\(name)[\(i)]", prog: prog, at: at, depth: depth))
+                st[sp - 1] = try value(of: "\(prog.names[name])[\(st[sp - 1])]", prog: prog, at: at, depth: depth)
             case .loadIdxKeep(let name, let at):
-                st.append(try value(of: "\(name)[\(st[st.count - 1])]", prog: prog, at: at, depth: depth))
+                st[sp] = try value(of: "\(prog.names[name])[\(st[sp - 1])]", prog: prog, at: at, depth: depth); sp += 1
             case .unary(let op):
-                let a = st[st.count - 1]
+                let a = st[sp - 1]
                 switch op {
-                case .neg: st[st.count - 1] = 0 &- a
-                case .not: st[st.count - 1] = a == 0 ? 1 : 0
-                case .bitNot: st[st.count - 1] = ~a
+                case .neg: st[sp - 1] = 0 &- a
+                case .not: st[sp - 1] = a == 0 ? 1 : 0
+                case .bitNot: st[sp - 1] = ~a
                 default: break
                 }
             case .binary(let op, let errAt):
-                let b = st.removeLast()
-                let a = st[st.count - 1]
-                st[st.count - 1] = try binary(op, a, b, prog, errAt)
+                sp -= 1
+                st[sp - 1] = try binary(op, st[sp - 1], st[sp], prog, errAt)
             case .jumpIfZero(let t):
-                if st.removeLast() == 0 { pc = t; continue }
+                sp -= 1
+                if st[sp] == 0 { pc = t; continue }
             case .jumpIfNonZero(let t):
-                if st.removeLast() != 0 { pc = t; continue }
+                sp -= 1
+                if st[sp] != 0 { pc = t; continue }
             case .jump(let t):
                 pc = t; continue
             case .toBool:
-                st[st.count - 1] = st[st.count - 1] != 0 ? 1 : 0
+                st[sp - 1] = st[sp - 1] != 0 ? 1 : 0
             case .pop:
-                st.removeLast()
+                sp -= 1
             case .store(let name, let indexed):
-                let v = st.removeLast()
+                let v = st[sp - 1]
                 if indexed {
-                    let i = st.removeLast()
-                    try ctx.arithSet("\(name)[\(i)]", v)
+                    sp -= 1
+                    try ctx.arithSet("\(prog.names[name])[\(st[sp - 1])]", v)
+                    st[sp - 1] = v
                 } else {
-                    try ctx.arithSet(name, v)
+                    try ctx.arithSet(prog.names[name], v)
                 }
-                st.append(v)
             case .incr(let name, let delta, let post, let indexed, let at):
-                let full = indexed ? "\(name)[\(st.removeLast())]" : name
+                let full = indexed ? "\(prog.names[name])[\(st[sp - 1])]" : prog.names[name]
+                if indexed { sp -= 1 }
                 let old = try value(of: full, prog: prog, at: at, depth: depth)
                 let new = old &+ delta
                 try ctx.arithSet(full, new)
-                st.append(post ? old : new)
+                st[sp] = post ? old : new; sp += 1
             }
             pc += 1
         }
-        return st.last ?? 0
+        return sp > 0 ? st[sp - 1] : 0
     }
 
     func binary(_ op: ArithOp, _ a: Int, _ b: Int, _ prog: ArithProgram, _ errAt: Int) throws -> Int {

@@ -127,7 +127,14 @@ public struct ShellPattern: Sendable {
             var i = 0
             var copyFrom = 0
             let n = buf.count
+            // `*p*`: lets the scan stop as soon as no match is left in the rest of the string
+            let anywhere: [PatToken] = [.star] + tokens + [.star]
+            var checked = false
             while i < n {
+                if !checked {
+                    if !matchWhole(anywhere, buf, i, n) { break }
+                    checked = true
+                }
                 if let k = prefixMatch(tokens, buf, from: i, longest: true) {
                     out += string(buf[copyFrom..<i])
                     out += rep(string(buf[i..<(i + k)]))
@@ -137,6 +144,7 @@ public struct ShellPattern: Sendable {
                         i += k
                     }
                     copyFrom = i
+                    checked = false
                     if anchor == .first { break }
                 } else {
                     i += 1
@@ -167,6 +175,7 @@ func matchWhole(_ tokens: [PatToken], _ buf: UnsafeBufferPointer<UInt32>, _ lo: 
         if p < m {
             let t = tokens[p]
             if case .star = t {
+                if p == m - 1 { return true }   // a trailing `*` matches the rest
                 starP = p; starI = i; p += 1
                 continue
             }

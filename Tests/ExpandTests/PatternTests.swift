@@ -68,6 +68,9 @@ final class PatternTests: XCTestCase {
         XCTAssertEqual(p.removeSuffix(s, longest: false), s)
         XCTAssertEqual(ShellPattern(unquoted: "*a").removePrefix(s, longest: true), "")
         XCTAssertEqual(ShellPattern(unquoted: "a*").removeSuffix(s, longest: true), "")
+        XCTAssertEqual(ShellPattern(unquoted: "a*b").replace(in: s, with: "x", anchor: .all), s)
+        XCTAssertEqual(ShellPattern(unquoted: "*b").replace(in: s, with: "x", anchor: .first), s)
+        XCTAssertEqual(ShellPattern(unquoted: "a").replace(in: String(s.prefix(2000)), with: "b", anchor: .all), String(repeating: "b", count: 2000))
         let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         print("pathological pattern ops on 20k chars: \(ms) ms")
         XCTAssertTrue(ShellPattern(unquoted: "*a*a*a*a*a*a*a*a*a*a*").matches(s))
