@@ -75,8 +75,7 @@ extension Shell {
     private func globField(_ field: Field) -> [String] {
         let text = field.chunks.map(\.text).joined()
         if options.noglob { return [text] }
-        let meta = field.chunks.contains { !$0.quoted && $0.text.utf8.contains { $0 == 0x2A || $0 == 0x3F || $0 == 0x5B } }
-        if !meta { return [text] }
+        if !mayMatchFiles(field) { return [text] }
         let matches = globExpand(field, cwd: cwd)
         return matches.isEmpty ? [text] : matches
     }
@@ -130,7 +129,7 @@ extension Shell {
         do {
             return try evaluateArithmetic(text, self)
         } catch let e as ArithError {
-            throw ShellError(message: e.message, status: 1, fatal: false)
+            throw ShellError(message: e.description, status: 1, fatal: false)
         }
     }
 
@@ -362,6 +361,22 @@ extension Shell {
         }
         return s
     }
+}
+
+/// True if the field has an unquoted `*` or `?`, or an unquoted `[` with a `]` after it — only
+/// then can it match anything but itself, so only then is the directory read (`[` as a command
+/// name must not cost a readdir).
+private func mayMatchFiles(_ field: Field) -> Bool {
+    var openBracket = false
+    for c in field.chunks {
+        for b in c.text.utf8 {
+            if openBracket && b == 0x5D { return true }
+            if c.quoted { continue }
+            if b == 0x2A || b == 0x3F { return true }
+            if b == 0x5B { openBracket = true }
+        }
+    }
+    return false
 }
 
 private func isAtParam(_ p: WordPart) -> Bool {

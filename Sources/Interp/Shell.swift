@@ -1,6 +1,7 @@
 import Glibc
 import CSys
 import Syntax
+import Expand
 
 /// Non-local control flow inside the interpreter. Thrown, caught where the construct ends.
 enum Flow: Error {
@@ -92,6 +93,8 @@ public final class Shell {
     var substitutionDepth = 0
     /// Added to source line numbers when input arrives in pieces (stream mode).
     var lineOffset = 0
+    /// Parsed arithmetic expressions by text (a loop's `$((i+1))` is parsed once).
+    public let arithCache: ArithCache? = ArithCache()
     /// $$: the main shell's pid, unchanged in subshells.
     let shellPID = getpid()
 
