@@ -1,6 +1,7 @@
 // Generated from bash 5.2.15 (LANG=C.UTF-8, TZ=UTC) by running `bash -c 'printf "$@"' bash ARGS…`.
 // Strings are raw literals in which \xHH stands for one byte (decoded by `hexBytes`).
 import XCTest
+import Glibc
 @testable import Interp
 
 /// Decodes the `\xHH` notation used by the generated tables.
@@ -181,6 +182,11 @@ final class PrintfBuiltinTests: XCTestCase {
         ([#"%99999999999s|%s\x0a"#, #"x"#, #"y"#], #"|y\x0a"#, #""#, 0),
         ([#"%-99999999999c|\x0a"#, #"x"#], #"|\x0a"#, #""#, 0),
     ]
+
+    override func setUp() {
+        setenv("TZ", "UTC", 1)  // the table's %(…)T cases were made with TZ=UTC
+        tzset()
+    }
 
     func testAgainstBash() {
         for c in Self.cases {
