@@ -132,8 +132,7 @@ func expandPercentB(_ s: [UInt8]) -> (bytes: [UInt8], sawC: Bool, warnings: [Str
         if let w = e.warning { warnings.append(w) }
         if e.sawC { return (out, true, warnings) }
         out.append(contentsOf: e.bytes)
-        i += 1 + e.consumed
-        if e.consumed == 0 { continue }  // the backslash was emitted; next byte is taken literally below
+        i += 1 + e.consumed  // consumed 0: the backslash was emitted, the next byte is plain
     }
     return (out, false, warnings)
 }

@@ -105,7 +105,8 @@ public func getoptsStep(optstring: String, args: [String], state: GetoptsState) 
         st.subIndex = 0
     }
     // sh_getopt_restore_state: the letter position is relative to the word it was taken from.
-    if st.subIndex != 0 && (st.currentWord >= argc || st.subIndex >= argv[st.currentWord].count) {
+    if st.subIndex != 0 && (st.subIndex < 0 || st.currentWord < 1 || st.currentWord >= argc
+                            || st.subIndex >= argv[st.currentWord].count) {
         st.subIndex = 0
     }
     if st.subIndex == 0 {

@@ -11,7 +11,6 @@
 // - A field width or precision that would make one conversion longer than `printfFieldLimit`
 //   bytes is refused: "printf: `%SPEC': field width or precision too large", status 1, the
 //   conversion produces nothing and processing continues (bash would write gigabytes).
-// - `--help` prints the one-line usage with status 2 (bash prints its long help text).
 
 import Glibc
 
@@ -19,6 +18,42 @@ import Glibc
 public let printfFieldLimit = 1 << 24
 
 let printfUsage = "printf: usage: printf [-v var] format [arguments]"
+
+/// `printf --help` (bash prints it on stdout, status 2).
+let printfHelp = """
+printf: printf [-v var] format [arguments]
+    Formats and prints ARGUMENTS under control of the FORMAT.
+    
+    Options:
+      -v var\tassign the output to shell variable VAR rather than
+    \t\tdisplay it on the standard output
+    
+    FORMAT is a character string which contains three types of objects: plain
+    characters, which are simply copied to standard output; character escape
+    sequences, which are converted and copied to the standard output; and
+    format specifications, each of which causes printing of the next successive
+    argument.
+    
+    In addition to the standard format specifications described in printf(1),
+    printf interprets:
+    
+      %b\texpand backslash escape sequences in the corresponding argument
+      %q\tquote the argument in a way that can be reused as shell input
+      %Q\tlike %q, but apply any precision to the unquoted argument before
+    \t\tquoting
+      %(fmt)T\toutput the date-time string resulting from using FMT as a format
+    \t        string for strftime(3)
+    
+    The format is re-used as necessary to consume all of the arguments.  If
+    there are fewer arguments than the format requires,  extra format
+    specifications behave as if a zero value or null string, as appropriate,
+    had been supplied.
+    
+    Exit Status:
+    Returns success unless an invalid option is given or a write or assignment
+    error occurs.
+
+"""
 
 /// Splits a leading `-v NAME` (also `-vNAME`, repeated, or followed by `--`) off printf's
 /// arguments the way bash's option parser does. When a name is found, `rest` is what to pass to
@@ -50,9 +85,7 @@ func parsePrintfOptions(_ args: [String], diagnosticPrefix: String = "") -> Prin
         if word == [0x2D, 0x2D] { i += 1; break }           // "--"
         if word.count < 2 || word[0] != 0x2D { break }       // operand, or "-"
         if args[i] == "--help" {
-            var r = BuiltinResult(status: 2)
-            r.usage(printfUsage)
-            return .failure(r)
+            return .failure(BuiltinResult(stdout: Array(printfHelp.utf8), status: 2))
         }
         let letter = word[1]
         if letter == UInt8(ascii: "v") {
@@ -159,11 +192,7 @@ struct PrintfFormatter {
                 continue
             }
             // flags
-            var leftJustify = false
-            while i < fmt.count, let c = Optional(fmt[i]), "#'-+ 0".utf8.contains(c) {
-                if c == UInt8(ascii: "-") { leftJustify = true }
-                i += 1
-            }
+            while i < fmt.count, "#'-+ 0".utf8.contains(fmt[i]) { i += 1 }
             // width
             var haveWidth = false
             var width: Int = 0       // value passed for `*`
@@ -186,10 +215,7 @@ struct PrintfFormatter {
             var havePrecision = false
             var precision: Int = 0
             var literalPrecision: Int? = nil   // nil: absent or negative
-            var sawDot = false
-            var precisionDigitsStart: Int? = nil
             if i < fmt.count && fmt[i] == UInt8(ascii: ".") {
-                sawDot = true
                 i += 1
                 if i < fmt.count && fmt[i] == UInt8(ascii: "*") {
                     i += 1
@@ -199,7 +225,6 @@ struct PrintfFormatter {
                     var negative = false
                     if i < fmt.count && fmt[i] == UInt8(ascii: "-") { negative = true; i += 1 }
                     var p = 0
-                    if i < fmt.count, fmt[i] >= 0x30, fmt[i] <= 0x39 { precisionDigitsStart = i }
                     while i < fmt.count, fmt[i] >= 0x30, fmt[i] <= 0x39 {
                         p = p > Int.max / 20 ? Int.max / 2 : p * 10 + Int(fmt[i] - 0x30)
                         i += 1
@@ -219,6 +244,9 @@ struct PrintfFormatter {
             // The specification as bash passes it to printf(3): up to the modifiers, then conv.
             let specHead = Array(fmt[start..<modStart])
 
+            // glibc refuses (EOVERFLOW) a literal width or precision above INT_MAX and prints
+            // nothing for the conversion; bash carries on. printstr (%b %q) clamps instead.
+            let overflowsInt = (literalWidth ?? 0) > Int(Int32.max) || (literalPrecision ?? 0) > Int(Int32.max)
             // Effective width / precision for the size guard.
             let effWidth: Int = haveWidth ? abs(width) : (literalWidth ?? 0)
             let effPrecision: Int = havePrecision ? max(precision, 0) : (literalPrecision ?? 0)
@@ -226,10 +254,12 @@ struct PrintfFormatter {
             switch conv {
             case UInt8(ascii: "c"):
                 let c = nextChar()
+                if overflowsInt { continue }
                 if tooLarge(effWidth, 0, start, i) { continue }
                 emitC(specHead + [conv], haveWidth ? width : nil, havePrecision ? precision : nil, [Int32(c)])
             case UInt8(ascii: "s"):
                 let s = nextString()
+                if overflowsInt { continue }
                 if tooLarge(effWidth, 0, start, i) { continue }
                 let spec = specHead + [conv]
                 let w: Int? = haveWidth ? width : nil
@@ -244,33 +274,29 @@ struct PrintfFormatter {
                 if sawC { return 0 }
             case UInt8(ascii: "q"), UInt8(ascii: "Q"):
                 var s = Array(nextString().utf8)
-                if conv == UInt8(ascii: "Q") && (havePrecision || precisionDigitsStart != nil) {
-                    var p = precision
-                    if let ps = precisionDigitsStart {
-                        p = 0
-                        var k = ps
-                        while k < fmt.count, fmt[k] >= 0x30, fmt[k] <= 0x39 {
-                            p = p > Int.max / 20 ? Int(Int32.max) : p * 10 + Int(fmt[k] - 0x30)
-                            k += 1
-                        }
-                        if p > Int(Int32.max) { p = Int(Int32.max) }
-                    }
-                    if p >= 0 && p < s.count { s = Array(s[..<p]) }
+                // %Q: a literal precision cuts the unquoted argument (in bytes); bash 5.2.15
+                // ignores a `*` precision here, and applies neither to the quoted text.
+                if conv == UInt8(ascii: "Q"), let p = literalPrecision, p < s.count {
+                    s = Array(s[..<p])
                 }
                 let quoted = Array(shellQuoteBytes(s).utf8)
                 if tooLarge(effWidth, 0, start, i) { continue }
-                printString(quoted, spec: Array(fmt[start..<i]), width: width, precision: precision)
+                printString(quoted, spec: Array(fmt[start..<i]), width: width, precision: precision,
+                            ignorePrecision: conv == UInt8(ascii: "Q"))
             case UInt8(ascii: "d"), UInt8(ascii: "i"):
                 let v = nextIntmax()
+                if overflowsInt { continue }
                 if tooLarge(effWidth, effPrecision, start, i) { continue }
                 emitC(specHead + [UInt8(ascii: "l"), conv], haveWidth ? width : nil, havePrecision ? precision : nil, [v])
             case UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "X"):
                 let v = nextUintmax()
+                if overflowsInt { continue }
                 if tooLarge(effWidth, effPrecision, start, i) { continue }
                 emitC(specHead + [UInt8(ascii: "l"), conv], haveWidth ? width : nil, havePrecision ? precision : nil, [v])
             case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "f"), UInt8(ascii: "F"),
                  UInt8(ascii: "g"), UInt8(ascii: "G"), UInt8(ascii: "a"), UInt8(ascii: "A"):
                 let v = nextFloat()
+                if overflowsInt { continue }
                 // %f of a huge value is long even without width: bound by the exponent too.
                 var extra = 0
                 if conv == UInt8(ascii: "f") || conv == UInt8(ascii: "F") { extra = 5000 }
@@ -310,6 +336,7 @@ struct PrintfFormatter {
                 if secs == -1 { secs = time(nil) }
                 else if secs == -2 { secs = shellStartTime ?? time(nil) }
                 let text = strftimeBytes(timeFormat, secs)
+                if overflowsInt { continue }
                 if tooLarge(effWidth, 0, start, i) { continue }
                 let spec = Array(fmt[start..<modStart]) + [UInt8(ascii: "s")]
                 let w: Int? = haveWidth ? width : nil
@@ -324,8 +351,6 @@ struct PrintfFormatter {
                 error("`\(String(decoding: [conv], as: UTF8.self))': invalid format character")
                 return 1
             }
-            _ = leftJustify
-            _ = sawDot
         }
         return nil
     }
@@ -354,7 +379,8 @@ struct PrintfFormatter {
     }
 
     /// bash's `printstr`, for %b and %q: parses flags, width and precision from `spec` again.
-    mutating func printString(_ string: [UInt8], spec: [UInt8], width: Int, precision: Int) {
+    mutating func printString(_ string: [UInt8], spec: [UInt8], width: Int, precision: Int,
+                              ignorePrecision: Bool = false) {
         var k = 1
         var ljust = false
         var fw = 0
@@ -391,6 +417,7 @@ struct PrintfFormatter {
                 pr = 0
             }
         }
+        if ignorePrecision { pr = -1 }
         let nc = (pr >= 0 && pr <= string.count) ? pr : string.count
         let pad = max(fw - nc, 0)
         if !ljust { result.stdout.append(contentsOf: repeatElement(0x20, count: pad)) }
