@@ -311,7 +311,7 @@ func builtinTimes(_ sh: Shell, _ argv: [String]) throws -> Int32 {
 
 func builtinPrintf(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     let (varName, rest) = parsePrintfVarOption(Array(argv.dropFirst()))
-    guard !rest.isEmpty else { return sh.builtinError("printf", "usage: printf [-v var] format [arguments]", status: 2) }
+    if let v = varName, !isValidName(v) { return sh.builtinError("printf", "`\(v)': not a valid identifier", status: 2) }
     let r = runPrintf(rest)
     if let v = varName {
         try sh.setVar(v, String(decoding: r.stdout, as: UTF8.self))
