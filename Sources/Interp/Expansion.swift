@@ -20,9 +20,22 @@ extension Shell {
         var out: [String] = []
         out.reserveCapacity(words.count)
         for w in words {
-            if w.parts.count == 1, case .literal(let t) = w.parts[0], !hasSpecialLiteral(t) {
-                out.append(t)
-                continue
+            // Fast paths (loops spend their time here): a plain literal, and a lone `$name`
+            // whose value needs no splitting or globbing.
+            if w.parts.count == 1 {
+                switch w.parts[0] {
+                case .literal(let t) where !hasSpecialLiteral(t):
+                    out.append(t)
+                    continue
+                case .param(let p) where p.op == .none && !isMultiParam(p.name):
+                    if let v = paramValue(p.name) {
+                        if v.isEmpty { continue }
+                        if isPlainField(v) { out.append(v); continue }
+                    } else if !options.nounset {
+                        continue
+                    }
+                default: break
+                }
             }
             let variants = hasBraceCandidate(w.parts) ? try braceExpand(w.parts) : [w.parts]
             for parts in variants {
@@ -43,6 +56,7 @@ extension Shell {
         if word.parts.count == 1 {
             switch word.parts[0] {
             case .literal(let t), .quoted(let t): return t
+            case .arithmetic(let w): return String(try arithmetic(w))
             default: break
             }
         }
@@ -70,6 +84,16 @@ extension Shell {
             throw ShellError(message: "\(sourceText(word)): ambiguous redirect", status: 1, fatal: false)
         }
         return fields[0]
+    }
+
+    /// True if `v` would come out of splitting and globbing unchanged as one field.
+    func isPlainField(_ v: String) -> Bool {
+        guard isPlainValue(v) else { return false }
+        if vars.ifsIsDefault { return true }
+        guard let ifs = vars.value("IFS") else { return true }
+        // Custom IFS: no IFS character may occur in the value.
+        let set = Set(ifs.utf8)
+        return !v.utf8.contains { set.contains($0) }
     }
 
     private func globField(_ field: Field) -> [String] {
@@ -119,6 +143,12 @@ extension Shell {
     }
 
     func arithmetic(_ w: Word) throws -> Int {
+        if w.parts.count == 1 {
+            switch w.parts[0] {
+            case .literal(let t), .quoted(let t): return try evalArith(t)
+            default: break
+            }
+        }
         var b = FieldBuilder()
         try expandParts(w.parts, quoted: true, into: &b)
         let text = b.words.map { $0.map(\.text).joined() }.joined(separator: " ")
@@ -163,7 +193,7 @@ extension Shell {
         }
     }
 
-    private func isMultiParam(_ name: String) -> Bool { name == "@" || name == "*" }
+    func isMultiParam(_ name: String) -> Bool { name == "@" || name == "*" }
 
     func expandParam(_ p: ParamExp, quoted: Bool, into b: inout FieldBuilder) throws {
         let kind: SegmentKind = quoted ? .quoted : .expansion
@@ -384,9 +414,32 @@ private func isAtParam(_ p: WordPart) -> Bool {
     return false
 }
 
+/// Could this unquoted literal change under brace or pathname expansion?
 @inline(__always)
 private func hasSpecialLiteral(_ t: String) -> Bool {
-    t.utf8.contains { $0 == 0x2A || $0 == 0x3F || $0 == 0x5B || $0 == 0x7B }   // * ? [ {
+    var bracket = false
+    for c in t.utf8 {
+        switch c {
+        case 0x2A, 0x3F, 0x7B: return true          // * ? {
+        case 0x5B: bracket = true                  // [
+        case 0x5D: if bracket { return true }      // ] after [
+        default: break
+        }
+    }
+    return false
+}
+
+/// A value with no default-IFS characters and no glob characters stays one field as it is.
+/// (Only valid while IFS is the default; checked by the caller's use of `ifsIsDefault`.)
+@inline(__always)
+private func isPlainValue(_ v: String) -> Bool {
+    for c in v.utf8 {
+        switch c {
+        case 0x20, 0x09, 0x0A, 0x2A, 0x3F, 0x5B: return false
+        default: break
+        }
+    }
+    return true
 }
 
 private func hasBraceCandidate(_ parts: [WordPart]) -> Bool {
@@ -395,10 +448,7 @@ private func hasBraceCandidate(_ parts: [WordPart]) -> Bool {
 
 extension Shell: ArithContext {
     public func arithGet(_ name: String) -> String? {
-        if options.nounset && paramValue(name) == nil {
-            return nil
-        }
-        return paramValue(name)
+        paramValue(name)
     }
     public func arithSet(_ name: String, _ value: Int) throws {
         try setVar(name, String(value))

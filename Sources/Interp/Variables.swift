@@ -15,6 +15,15 @@ struct VariableStore {
     private var frames: [[String: Variable?]] = []
     /// Bumped whenever an exported variable changes, so the child environment is rebuilt lazily.
     private(set) var exportGeneration = 0
+    /// True while IFS is unset or exactly space-tab-newline (field splitting's common case).
+    private(set) var ifsIsDefault = true
+
+    private mutating func noteChange(_ name: String) {
+        if name == "IFS" {
+            let v = table["IFS"]?.value
+            ifsIsDefault = v == nil || v == " \t\n"
+        }
+    }
 
     subscript(name: String) -> Variable? { table[name] }
 
@@ -33,6 +42,7 @@ struct VariableStore {
             table[name] = Variable(value: value, exported: export)
             if export { exportGeneration &+= 1 }
         }
+        noteChange(name)
     }
 
     mutating func setExported(_ name: String, _ on: Bool) {
@@ -53,6 +63,7 @@ struct VariableStore {
         if v.readonly { throw SetError.readonly(name) }
         if v.exported { exportGeneration &+= 1 }
         table[name] = nil
+        noteChange(name)
     }
 
     var inFunction: Bool { !frames.isEmpty }
@@ -64,6 +75,7 @@ struct VariableStore {
         for (name, old) in frame {
             if let old = old { table[name] = old } else { table[name] = nil }
             exportGeneration &+= 1
+            noteChange(name)
         }
     }
 

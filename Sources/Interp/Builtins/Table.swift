@@ -99,8 +99,35 @@ extension Shell {
     }
 
     func runTest(_ argv: [String], bracket: Bool) -> BuiltinResult {
-        evaluateTest(Array(argv.dropFirst()), bracket: bracket, cwd: cwd,
+        if let quick = quickTest(argv, bracket: bracket) {
+            return BuiltinResult(stdout: [], stderr: [], status: quick ? 0 : 1)
+        }
+        return evaluateTest(Array(argv.dropFirst()), bracket: bracket, cwd: cwd,
                      isSet: { [unowned self] in self.paramValue($0) != nil })
+    }
+
+    /// The three-argument comparisons loops run all the time (`[ $i -lt 10 ]`, `[ "$a" = b ]`),
+    /// decided without the general evaluator. nil: not one of them, use the full `test`.
+    private func quickTest(_ argv: [String], bracket: Bool) -> Bool? {
+        let n = argv.count - (bracket ? 1 : 0)
+        guard n == 4, !bracket || argv[4] == "]" else { return nil }
+        let a = argv[1], op = argv[2], b = argv[3]
+        switch op {
+        case "=", "==": return a == b
+        case "!=": return a != b
+        case "-eq", "-ne", "-lt", "-le", "-gt", "-ge":
+            // Plain decimal integers only; anything else (spaces, overflow) gets the full rules.
+            guard let x = Int(a), let y = Int(b) else { return nil }
+            switch op {
+            case "-eq": return x == y
+            case "-ne": return x != y
+            case "-lt": return x < y
+            case "-le": return x <= y
+            case "-gt": return x > y
+            default: return x >= y
+            }
+        default: return nil
+        }
     }
 
     /// Prints a usage-style error for a builtin and returns `status`.
