@@ -16,7 +16,11 @@ extension Shell {
             while true {
                 guard let line = reader.readLine() else { break }
                 lineNo += 1
-                pending += line
+                if !line.isValid {
+                    warn("line \(lineNo + lineOffset): input is not valid UTF-8; aegish refuses input it cannot represent exactly")
+                    return finish(2)
+                }
+                pending += line.text
                 let script: Script
                 do {
                     script = try parseSource(pending)
@@ -69,8 +73,16 @@ struct LineReader {
         seekable = lseek(fd, 0, SEEK_CUR) >= 0
     }
 
+    struct Line { var text: String; var isValid: Bool }
+
     /// The next line including its newline (the last line may lack one), nil at end of input.
-    mutating func readLine() -> String? {
+    mutating func readLine() -> Line? {
+        guard let bytes = readLineBytes() else { return nil }
+        let s = String(decoding: bytes, as: UTF8.self)
+        return Line(text: s, isValid: s.utf8.elementsEqual(bytes))
+    }
+
+    private mutating func readLineBytes() -> [UInt8]? {
         var bytes: [UInt8] = []
         if seekable {
             var buf = [UInt8](repeating: 0, count: 4096)
@@ -81,7 +93,7 @@ struct LineReader {
                 if let nl = buf[0..<n].firstIndex(of: 0x0A) {
                     bytes.append(contentsOf: buf[0...nl])
                     lseek(fd, off_t(nl + 1 - n), SEEK_CUR)
-                    return String(decoding: bytes, as: UTF8.self)
+                    return bytes
                 }
                 bytes.append(contentsOf: buf[0..<n])
             }
@@ -92,9 +104,9 @@ struct LineReader {
                 if n < 0 { if errno == EINTR { continue }; break }
                 if n == 0 { break }
                 bytes.append(b)
-                if b == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+                if b == 0x0A { return bytes }
             }
         }
-        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        return bytes.isEmpty ? nil : bytes
     }
 }

@@ -26,7 +26,17 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
     exit(status)
 }
 
-func readAll(_ fd: Int32) -> String {
+/// Decodes UTF-8 exactly or not at all: aegish will not run a command it would have to alter
+/// to represent (invalid bytes would silently become U+FFFD in a file name or argument).
+func exactString(_ bytes: [UInt8], what: String) -> String {
+    let s = String(decoding: bytes, as: UTF8.self)
+    guard s.utf8.elementsEqual(bytes) else {
+        fail("\(what) is not valid UTF-8; aegish refuses input it cannot represent exactly")
+    }
+    return s
+}
+
+func readAll(_ fd: Int32, what: String) -> String {
     var bytes: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -35,11 +45,18 @@ func readAll(_ fd: Int32) -> String {
         if n <= 0 { break }
         bytes.append(contentsOf: buf[0..<n])
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return exactString(bytes, what: what)
 }
 
-var args = Array(CommandLine.arguments.dropFirst())
-let argv0 = CommandLine.arguments.first ?? "aegish"
+var rawArguments: [String] = []
+for i in 0..<Int(CommandLine.argc) {
+    guard let p = CommandLine.unsafeArgv[i] else { break }
+    let len = strlen(p)
+    let bytes = p.withMemoryRebound(to: UInt8.self, capacity: len) { Array(UnsafeBufferPointer(start: $0, count: len)) }
+    rawArguments.append(exactString(bytes, what: "argument \(i)"))
+}
+var args = Array(rawArguments.dropFirst())
+let argv0 = rawArguments.first ?? "aegish"
 var login = argv0.hasPrefix("-")
 var command: String? = nil
 var readStdin = false
@@ -134,7 +151,7 @@ if let cmd = command {
 if !readStdin, let file = args.first {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     if fd < 0 { fail("\(file): \(String(cString: strerror(errno)))", status: 127) }
-    let text = readAll(fd)
+    let text = readAll(fd, what: file)
     close(fd)
     let script = parseOrExit(text, label: file)
     if parseOnly { exit(0) }
@@ -152,7 +169,7 @@ shell.options = options
 shell.setPositional(args)
 shell.installSignalHandlers()
 if parseOnly {
-    _ = parseOrExit(readAll(0), label: nil)
+    _ = parseOrExit(readAll(0, what: "standard input"), label: nil)
     exit(0)
 }
 exit(shell.runStream(fd: 0))
