@@ -281,10 +281,19 @@ final class Parser {
             la = nil
         }
         try skipNewlines()
-        try expectWord("do")
-        let body = try parseList()
-        try requireNonEmpty(body)
-        try expectWord("done")
+        let body: Script
+        if try peek().isWord("{") {
+            // bash also accepts `for x in …; { …; }`
+            la = nil
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("}")
+        } else {
+            try expectWord("do")
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("done")
+        }
         return try finishCompound(.forLoop(ForLoop(variable: name, items: items, body: body, pos: pos(t.start))), start: t.start)
     }
 

@@ -356,6 +356,7 @@ extension Parser {
             return .commandSub(sc, backquoted: true)
         } catch var e as ParseError {
             if e.kind == .incomplete { e.kind = .syntax }
+            if e.kind == .syntax && !e.message.contains("(inside `") { e.message += " (inside `...`)" }
             throw e
         }
     }
