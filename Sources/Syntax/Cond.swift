@@ -76,8 +76,10 @@ extension Parser {
         }
     }
 
-    func condUnexpected(_ t: CTok, _ what: String = "") -> ParseError {
-        if t.kind == .eof { return err(.incomplete, "unexpected end of input in [[ ]]", at: t.start) }
+    func condUnexpected(_ t: CTok, _ what: String = "", newlineOK: Bool = true) -> ParseError {
+        if t.kind == .eof {
+            return err(newlineOK ? .incomplete : .syntax, "unexpected end of input in [[ ]]", at: t.start)
+        }
         let text: String
         if t.kind == .word, let w = t.word {
             text = tokenText(Token(kind: .word, word: w, start: t.start, end: i))
@@ -94,7 +96,7 @@ extension Parser {
         }
         let e = try condOr()
         let t = try condPeek()
-        guard t.literal == "]]" else { throw condUnexpected(t, ", expected ']]'") }
+        guard t.literal == "]]" else { throw condUnexpected(t, ", expected ']]'", newlineOK: false) }
         cla = nil
         return e
     }
@@ -144,7 +146,7 @@ extension Parser {
                     cla = nil
                     return .unary(u, a.word!)
                 }
-                throw condUnexpected(a, " (argument to \(l) expected)")
+                throw condUnexpected(a, " (argument to \(l) expected)", newlineOK: false)
             }
             if l0IsUnsupportedUnary(lit) { throw unsupported("the [[ \(lit!) ]] test", at: t.start) }
             let nt = try condPeek()
@@ -163,13 +165,13 @@ extension Parser {
                 } else {
                     r = try condNext()
                 }
-                guard r.kind == .word, r.literal != "]]" else { throw condUnexpected(r, " (argument to \(op.rawValue) expected)") }
+                guard r.kind == .word, r.literal != "]]" else { throw condUnexpected(r, " (argument to \(op.rawValue) expected)", newlineOK: false) }
                 return .binary(op, w, r.word!)
             }
             switch nt.kind {
             case .and, .or, .rp: return .word(w)
             case .word where nt.literal == "]]": return .word(w)
-            case .eof: throw condUnexpected(nt)
+            case .eof: throw condUnexpected(nt, newlineOK: false)
             default: throw condUnexpected(nt, " (conditional binary operator expected)")
             }
         default:

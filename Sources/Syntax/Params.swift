@@ -163,6 +163,7 @@ extension Parser {
             var cfg = UnqCfg()
             cfg.stopAtMeta = false
             cfg.stopBrace = true
+            cfg.openedAt = start
             try readUnquoted(cfg, into: &b)
         }
         let w = Word(parts: b.finish(), pos: pos(ws))
@@ -183,6 +184,7 @@ extension Parser {
         cfg.stopAtMeta = false
         cfg.stopBrace = true
         cfg.stopSlash = stopSlash
+        cfg.openedAt = start
         try readUnquoted(cfg, into: &b)
         return Word(parts: b.finish(), pos: pos(ws))
     }

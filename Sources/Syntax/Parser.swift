@@ -54,6 +54,13 @@ final class Parser {
         return err(.syntax, "unexpected '\(tokenText(t))'", at: t.start)
     }
 
+    /// For places where bash does not accept a newline: end of input there is a syntax error,
+    /// since more lines cannot complete the construct.
+    func unexpectedHere(_ t: Token) -> ParseError {
+        if t.kind == .eof { return err(.syntax, "unexpected end of input", at: t.start) }
+        return unexpected(t)
+    }
+
     static let closers: Set<String> = ["then", "fi", "elif", "else", "do", "done", "esac", "}"]
 
     /// Whether a token can start a command (reserved closing words and most operators cannot).
@@ -258,7 +265,7 @@ final class Parser {
             if i < n && s[i] == cLParen { throw unsupported("arithmetic for loops (for ((...)))", at: t.start) }
             throw unexpected(v)
         }
-        guard v.kind == .word else { throw unexpected(v) }
+        guard v.kind == .word else { throw unexpectedHere(v) }
         guard let name = v.literal, isValidName(name) else {
             throw err(.syntax, "'\(tokenText(v))' is not a valid loop variable", at: v.start)
         }
@@ -300,7 +307,7 @@ final class Parser {
     func parseCase() throws -> Command {
         let t = try next()
         let sub = try peek()
-        guard sub.kind == .word, let subject = sub.word else { throw unexpected(sub) }
+        guard sub.kind == .word, let subject = sub.word else { throw unexpectedHere(sub) }
         la = nil
         try skipNewlines()
         try expectWord("in")
@@ -309,18 +316,19 @@ final class Parser {
         while true {
             var k = try peek()
             if k.isWord("esac") { la = nil; break }
+            if k.kind == .eof { throw unexpected(k) }
             let itemStart = k.start
             if k.isOp(.lparen) { la = nil; k = try peek() }
             var patterns: [Word] = []
             while true {
                 k = try peek()
-                guard k.kind == .word, let w = k.word else { throw unexpected(k) }
+                guard k.kind == .word, let w = k.word else { throw unexpectedHere(k) }
                 la = nil
                 patterns.append(w)
                 k = try peek()
                 if k.isOp(.pipe) { la = nil; continue }
                 if k.isOp(.rparen) { la = nil; break }
-                throw unexpected(k)
+                throw unexpectedHere(k)
             }
             let body = try parseList()
             k = try peek()
@@ -341,7 +349,7 @@ final class Parser {
     func parseFunctionKeyword() throws -> Command {
         let t = try next()
         let nt = try peek()
-        guard nt.kind == .word else { throw unexpected(nt) }
+        guard nt.kind == .word else { throw unexpectedHere(nt) }
         guard let name = nt.literal, !name.isEmpty else {
             throw unsupported("function names with quotes or expansions", at: nt.start)
         }

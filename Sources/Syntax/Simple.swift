@@ -128,7 +128,9 @@ extension Parser {
             throw unsupported("function names with quotes or expansions", at: t.start)
         }
         la = nil   // (
-        try expectOp(.rparen)
+        let r = try peek()
+        guard r.isOp(.rparen) else { throw unexpectedHere(r) }
+        la = nil
         try skipNewlines()
         let body = try parseFunctionBody()
         return .function(FunctionDef(name: name, body: body, pos: pos(t.start)))

@@ -40,6 +40,7 @@ struct UnqCfg {
     var stopSlash = false     // the pattern of ${x/p/r}: `/` ends it
     var regex = false         // the right side of =~ inside [[ ]]
     var tilde = true          // a leading ~ may be a tilde prefix
+    var openedAt = 0          // where the enclosing ${ starts (for errors)
 }
 
 /// Where `$` is met: unquoted, or one of the double-quote-like contexts.
@@ -84,7 +85,7 @@ extension Parser {
             let c = peekc()
             if i >= n {
                 if rdepth > 0 { throw err(.incomplete, "unterminated '(' in regular expression", at: i) }
-                if cfg.stopBrace { throw err(.incomplete, "unterminated ${", at: i) }
+                if cfg.stopBrace { throw err(.incomplete, "unterminated ${", at: cfg.openedAt) }
                 return
             }
             if rdepth > 0 {
@@ -139,6 +140,9 @@ extension Parser {
     /// Reads "…" starting at the opening quote.
     func readDQ() throws -> WordPart {
         let start = i
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth { throw unsupported("nesting this deep", at: start) }
         i += 1
         var b = PartsBuilder()
         try readDQLike(.dq, into: &b, openedAt: start)
@@ -206,6 +210,9 @@ extension Parser {
 
     func readDollar(_ ctx: Ctx, into b: inout PartsBuilder) throws {
         let start = i
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth { throw unsupported("nesting this deep", at: start) }
         i += 1
         let c = peekc()
         if i >= n {
@@ -307,8 +314,6 @@ extension Parser {
         let savedLa = la
         pending = []
         la = nil
-        depth += 1
-        if depth > maxDepth { throw unsupported("nesting this deep", at: openAt) }
         let script = try parseList()
         let t = try peek()
         guard t.isOp(.rparen) else {
@@ -320,7 +325,6 @@ extension Parser {
         }
         la = savedLa
         pending = savedPending
-        depth -= 1
         return try fixHereDocs(script)
     }
 
