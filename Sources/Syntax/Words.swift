@@ -294,9 +294,10 @@ extension Parser {
     /// Parses s[from..<to] as arithmetic text (double-quote-like) into a word.
     func parseArithRegion(from: Int, to: Int) throws -> Word {
         let savedN = n
+        let savedCont = contAtEOF
         i = from
         n = to
-        defer { n = savedN }
+        defer { n = savedN; contAtEOF = savedCont }
         var b = PartsBuilder()
         do {
             try readDQLike(.arith, into: &b, openedAt: from)
@@ -322,6 +323,10 @@ extension Parser {
         }
         if !pending.isEmpty {
             throw unsupported("a here-document whose body follows the closing ')' of $(...)", at: openAt)
+        }
+        if !savedPending.isEmpty && s[openAt..<i].contains(cNL) {
+            // bash's placement of the pending here-document body is murky here: refuse.
+            throw unsupported("a multi-line $(...) on a line with a pending here-document", at: openAt)
         }
         la = savedLa
         pending = savedPending

@@ -179,6 +179,7 @@ final class ParserErrorTests: XCTestCase {
             ("\"f\"() { :; }", .unsupported, "function names", 1, 1),
             ("echo $(cat <<EOF)\nx\nEOF\n", .unsupported, "here-document", 1, 6),
             ("[[ -R x ]]", .unsupported, "-R", 1, 4),
+            ("cat <<EOF | $(echo\ncat)\nbody\nEOF\n", .unsupported, "pending here-document", 1, 13),
             ("echo `select x in a; do :; done`", .unsupported, "select", 1, 7),
             ("echo 99999999999>x", .unsupported, "file descriptor", 1, 6),
         ])
