@@ -47,8 +47,8 @@ final class CorpusTests: XCTestCase {
             } catch let e as ParseError {
                 switch e.kind {
                 case .unsupported:
-                    let key = e.message.components(separatedBy: " (").first!
-                        .replacingOccurrences(of: " is not supported", with: "")
+                    let key = e.message.components(separatedBy: " not supported").first!
+                        .replacingOccurrences(of: " are", with: "").replacingOccurrences(of: " is", with: "")
                     unsupported[key, default: 0] += 1
                 case .syntax where e.message.contains("(inside `...`)") || e.message.contains("(inside a here-document)"):
                     deferred += 1

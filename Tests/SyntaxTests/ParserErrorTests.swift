@@ -151,7 +151,7 @@ final class ParserErrorTests: XCTestCase {
 
     func testUnsupported() {
         check([
-            ("a=(1 2)", .unsupported, "arrays", 1, 1),
+            ("a=(1 2)", .unsupported, "arrays are not supported (a=(...))", 1, 1),
             ("x+=(3)", .unsupported, "arrays", 1, 1),
             ("local a=(1 2)", .unsupported, "arrays", 1, 7),
             ("a[0]=x", .unsupported, "arrays", 1, 1),
@@ -166,8 +166,8 @@ final class ParserErrorTests: XCTestCase {
             ("select x in a; do :; done", .unsupported, "select", 1, 1),
             ("coproc cat", .unsupported, "coproc", 1, 1),
             ("for ((i=0;i<3;i++)); do :; done", .unsupported, "arithmetic for loops", 1, 1),
-            ("diff <(ls) b", .unsupported, "process substitution <(...)", 1, 6),
-            ("tee >(wc) </dev/null", .unsupported, "process substitution >(...)", 1, 5),
+            ("diff <(ls) b", .unsupported, "process substitution is not supported (<(...))", 1, 6),
+            ("tee >(wc) </dev/null", .unsupported, "process substitution is not supported (>(...))", 1, 5),
             ("exec {fd}>file", .unsupported, "named file descriptor", 1, 6),
             ("echo @(a|b)", .unsupported, "extended glob", 1, 6),
             ("echo a!(x)", .unsupported, "extended glob", 1, 7),
