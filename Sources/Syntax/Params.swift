@@ -78,6 +78,9 @@ extension Parser {
             }
             name = "!"
         } else {
+            if c == cSpace || c == cTab || c == cNL || c == cPipe {
+                throw unsupported("bash 5.3 ${ command; } substitutions", at: start)
+            }
             guard let nm = readParamName() else { try badSubstitution(start) }
             name = nm
         }

@@ -61,7 +61,11 @@ final class Parser {
         return unexpected(t)
     }
 
-    static let closers: Set<String> = ["then", "fi", "elif", "else", "do", "done", "esac", "}"]
+    /// Reserved words that cannot start a command (bash rejects them in command position).
+    static let closers: Set<String> = ["then", "fi", "elif", "else", "do", "done", "esac", "}", "in", "]]"]
+    /// Words after which bash's `time` keyword would time a compound command or whole pipeline.
+    static let timeKeywordFollowers: Set<String> = ["{", "if", "while", "until", "for", "case", "[[", "!",
+                                                   "function", "select", "coproc", "time"]
 
     /// Whether a token can start a command (reserved closing words and most operators cannot).
     func startsCommand(_ t: Token) -> Bool {

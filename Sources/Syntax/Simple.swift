@@ -17,6 +17,14 @@ extension Parser {
             la = nil
             if words.isEmpty {
                 if let a = try assignment(t, w) { assigns.append(a); continue }
+                if assigns.isEmpty, w.literalText == "time" {
+                    // aegish treats `time` as a plain command; refuse the forms where bash's `time`
+                    // keyword would give a different parse.
+                    let nt = try peek()
+                    if nt.isOp(.lparen) || (nt.literal.map { Parser.timeKeywordFollowers.contains($0) } ?? false) {
+                        throw unsupported("the time keyword with a compound command (time \(tokenText(nt)) ...)", at: t.start)
+                    }
+                }
                 if assigns.isEmpty, redirs.isEmpty, try peek().isOp(.lparen) {
                     return try parseFunctionRest(t, w)
                 }

@@ -89,7 +89,7 @@ final class CorpusTests: XCTestCase {
         # One line per NUL-separated command of $1: 0 if `bash -n` accepts it silently, else 1.
         errf=$(mktemp)
         while IFS= read -r -d '' c; do
-          if bash -n -c "$c" 2>"$errf" && ! [ -s "$errf" ]; then echo 0; else echo 1; fi
+          if bash -n -c -- "$c" 2>"$errf" && ! [ -s "$errf" ]; then echo 0; else echo 1; fi
         done < "$1"
         rm -f "$errf"
 
