@@ -24,6 +24,11 @@ extension Parser {
                     if nt.isOp(.lparen) || (nt.literal.map { Parser.timeKeywordFollowers.contains($0) } ?? false) {
                         throw unsupported("the time keyword with a compound command (time \(tokenText(nt)) ...)", at: t.start)
                     }
+                    // bash's keyword form rejects these outright
+                    if nt.isOp(.amp) || nt.isOp(.andIf) || nt.isOp(.orIf) || nt.isOp(.pipe) || nt.isOp(.pipeAmp)
+                        || (nt.literal.map { Parser.closers.contains($0) } ?? false) {
+                        throw unexpected(nt)
+                    }
                 }
                 if assigns.isEmpty, redirs.isEmpty, try peek().isOp(.lparen) {
                     return try parseFunctionRest(t, w)

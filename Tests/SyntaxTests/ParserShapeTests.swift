@@ -28,6 +28,8 @@ final class ParserShapeTests: XCTestCase {
             ("2>&1 echo", "cmd(echo 2>&1)"),
             ("echo a >f b", "cmd(echo a b >f)"),
             ("time ls -l", "cmd(time ls -l)"),
+            ("time; time -p ls", "cmd(time); cmd(time -p ls)"),
+            ("x=1 time", "cmd(@x=1 time)"),
             ("echo if then fi", "cmd(echo if then fi)"),
             ("echo } { a }", "cmd(echo } { a })"),
             ("echo a\\\nb", "cmd(echo ab)"),
