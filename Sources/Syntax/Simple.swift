@@ -16,6 +16,7 @@ extension Parser {
             guard t.kind == .word, let w = t.word else { break }
             la = nil
             if words.isEmpty {
+                try checkSubscriptWord(t)
                 if let a = try assignment(t, w) { assigns.append(a); continue }
                 if assigns.isEmpty, w.literalText == "time" {
                     // aegish treats `time` as a plain command; refuse the forms where bash's `time`
@@ -38,6 +39,39 @@ extension Parser {
         }
         if assigns.isEmpty && words.isEmpty && redirs.isEmpty { throw unexpected(try peek()) }
         return .simple(SimpleCommand(assignments: assigns, words: words, redirections: redirs, pos: pos(start)))
+    }
+
+    /// Where an assignment may appear, bash reads `NAME[` … up to the matching `]` as part of the
+    /// word, blanks and operators included (`a[ x; y ]` is one word there). Refuse when that
+    /// would make bash's word differ from ours.
+    func checkSubscriptWord(_ t: Token) throws {
+        var k = t.start
+        guard k < n, isNameStart(s[k]) else { return }
+        while k < n && isNameChar(s[k]) { k += 1 }
+        guard k < n, s[k] == cLBracket else { return }
+        var depth = 0
+        while k < n {
+            let c = s[k]
+            switch c {
+            case cBackslash: k += 1
+            case cSQ:
+                k += 1
+                while k < n && s[k] != cSQ { k += 1 }
+            case cDQ:
+                k += 1
+                while k < n && s[k] != cDQ { if s[k] == cBackslash { k += 1 }; k += 1 }
+            case cLBracket: depth += 1
+            case cRBracket:
+                depth -= 1
+                if depth == 0 {
+                    if k >= t.end { throw unsupported("array subscripts in command words (\(tokenText(t))...])", at: t.start) }
+                    return
+                }
+            default: break
+            }
+            k += 1
+        }
+        throw err(.incomplete, "unterminated '[' (bash reads a[...] as one word here)", at: t.start)
     }
 
     /// `NAME=` / `NAME+=` prefix length of a literal text, and whether it is `+=`.

@@ -149,6 +149,8 @@ final class ParserErrorTests: XCTestCase {
             ("f() {", .incomplete, "unexpected end of input", 1, 6),
             ("[[ a =~ (", .incomplete, "unterminated '('", 1, 10),
             ("$(", .incomplete, "unterminated $(", 1, 1),
+            ("aa[", .incomplete, "unterminated '['", 1, 1),
+            ("a[ do ", .incomplete, "unterminated '['", 1, 1),
             ("`", .incomplete, "unterminated backquote", 1, 1),
             ("echo $(case x in a) echo", .incomplete, "unexpected end of input", 1, 25),
         ])
@@ -185,6 +187,8 @@ final class ParserErrorTests: XCTestCase {
             ("echo $(cat <<EOF)\nx\nEOF\n", .unsupported, "here-document", 1, 6),
             ("[[ -R x ]]", .unsupported, "-R", 1, 4),
             ("echo ${ x; }", .unsupported, "5.3", 1, 6),
+            ("a[ ; rm -rf / ; ]", .unsupported, "array subscripts", 1, 1),
+            ("x=1 b[1 2]", .unsupported, "array subscripts", 1, 5),
             ("time { ls; }", .unsupported, "time keyword", 1, 1),
             ("time ! false", .unsupported, "time keyword", 1, 1),
             ("x | time ( ls )", .unsupported, "time keyword", 1, 5),

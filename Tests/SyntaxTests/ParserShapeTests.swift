@@ -36,6 +36,8 @@ final class ParserShapeTests: XCTestCase {
             ("ec\\\nho x", "cmd(echo x)"),
             ("echo \\\\", "cmd(echo '\\')"),
             ("1a=2", "cmd(1a=2)"),
+            ("a[1] x[ y", "cmd(a[1] x[ y)"),
+            ("[ -f x ]", "cmd([ -f x ])"),
             ("a.b=1", "cmd(a.b=1)"),
         ])
     }
