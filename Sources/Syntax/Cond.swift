@@ -96,7 +96,7 @@ extension Parser {
         }
         let e = try condOr()
         let t = try condPeek()
-        guard t.literal == "]]" else { throw condUnexpected(t, ", expected ']]'", newlineOK: false) }
+        guard t.literal == "]]" else { throw condUnexpected(t, ", expected ']]'") }
         cla = nil
         return e
     }
@@ -132,6 +132,7 @@ extension Parser {
             let e = try condOr()
             let r = try condNext()
             guard r.kind == .rp else { throw condUnexpected(r, ", expected ')'") }
+            try condSkipNewlines()   // bash allows newlines after a group, unary or binary test
             return .group(e)
         case .word:
             let w = t.word!
@@ -144,6 +145,7 @@ extension Parser {
                 let a = try condPeek()
                 if a.kind == .word && a.literal != "]]" {
                     cla = nil
+                    try condSkipNewlines()
                     return .unary(u, a.word!)
                 }
                 throw condUnexpected(a, " (argument to \(l) expected)", newlineOK: false)
@@ -166,6 +168,7 @@ extension Parser {
                     r = try condNext()
                 }
                 guard r.kind == .word, r.literal != "]]" else { throw condUnexpected(r, " (argument to \(op.rawValue) expected)", newlineOK: false) }
+                try condSkipNewlines()
                 return .binary(op, w, r.word!)
             }
             switch nt.kind {

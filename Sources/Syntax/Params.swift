@@ -22,9 +22,17 @@ extension Parser {
         return nil
     }
 
+    /// bash first finds the closing `}` and only complains at run time; so a `${` with no `}`
+    /// anywhere after it is incomplete, anything else a bad substitution.
     func badSubstitution(_ start: Int) throws -> Never {
-        _ = peekc()
-        if i >= n { throw err(.incomplete, "unterminated ${", at: start) }
+        var k = i
+        while k < n && s[k] != cRBrace {
+            if s[k] == cBackslash { k += 1 }
+            else if s[k] == cSQ { k += 1; while k < n && s[k] != cSQ { k += 1 } }
+            else if s[k] == cDQ { k += 1; while k < n && s[k] != cDQ { if s[k] == cBackslash { k += 1 }; k += 1 } }
+            k += 1
+        }
+        if k >= n { throw err(.incomplete, "unterminated ${", at: start) }
         throw err(.syntax, "bad substitution", at: start)
     }
 

@@ -17,6 +17,8 @@ final class Parser {
     var contAtEOF = false
     var depth = 0
     var cla: CTok? = nil
+    /// Set by `scanArith`: the byte after a matching `)` that was not `))` (0 if none).
+    var arithMismatchNext: UInt8 = 0
 
     init(bytes: [UInt8], origin: [Int]?, map: LineMap) {
         self.s = bytes
@@ -224,10 +226,14 @@ final class Parser {
     /// `(` seen in command position: `(( … ))` arithmetic or a subshell.
     func parseParen() throws -> Command {
         let t = try next()
-        if i < n && s[i] == cLParen, let close = scanArith(from: i + 1) {
-            let w = try parseArithRegion(from: i + 1, to: close)
-            i = close + 2
-            return try finishCompound(.arithmetic(w), start: t.start)
+        if i < n && s[i] == cLParen {
+            if let close = scanArith(from: i + 1) {
+                let w = try parseArithRegion(from: i + 1, to: close)
+                i = close + 2
+                return try finishCompound(.arithmetic(w), start: t.start)
+            }
+            // bash cannot re-read `((x)` followed by a newline as nested subshells
+            if arithMismatchNext == cNL { throw err(.syntax, "unexpected newline after '((...)'", at: t.start) }
         }
         let body = try parseList()
         try requireNonEmpty(body)
@@ -358,9 +364,14 @@ final class Parser {
             throw unsupported("function names with quotes or expansions", at: nt.start)
         }
         la = nil
-        if try peek().isOp(.lparen) {
-            la = nil
-            try expectOp(.rparen)
+        if try peek().isOp(.lparen), i < n {
+            // `function f ()` — or `function f ( list )`, a subshell body (bash's grammar allows both)
+            var j = i
+            while j < n && (s[j] == cSpace || s[j] == cTab) { j += 1 }
+            if j < n && s[j] == cRParen {
+                la = nil
+                try expectOp(.rparen)
+            }
         }
         try skipNewlines()
         let body = try parseFunctionBody()

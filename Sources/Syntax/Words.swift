@@ -261,6 +261,7 @@ extension Parser {
     /// Finds the `)` of a closing `))` for an arithmetic form whose body starts at `from`.
     /// Returns nil if the matching `)` is not followed by `)` (then it is a subshell/command sub).
     func scanArith(from: Int) -> Int? {
+        arithMismatchNext = 0
         var k = from
         var depth = 0
         while k < n {
@@ -281,6 +282,7 @@ extension Parser {
                 if depth == 0 {
                     var m = k + 1
                     while m + 1 < n && s[m] == cBackslash && s[m + 1] == cNL { m += 2 }
+                    arithMismatchNext = m < n ? s[m] : 0
                     return (m < n && s[m] == cRParen) ? k : nil
                 }
                 depth -= 1

@@ -89,6 +89,10 @@ final class ParserShapeTests: XCTestCase {
             ("function f { :; }", "fn f { cmd(:) }"),
             ("function f() { :; } 2>/dev/null", "fn f { cmd(:) } 2>/dev/null"),
             ("function f\n{ :; }", "fn f { cmd(:) }"),
+            ("function g ( echo hi )", "fn g ( cmd(echo hi) )"),
+            ("function g ( ) ( echo )", "fn g ( cmd(echo) )"),
+            ("((a);)", "( ( cmd(a) ) )"),
+            ("((a) \n)", "( ( cmd(a) ) )"),
             ("my-func.x() { :; }", "fn my-func.x { cmd(:) }"),
         ])
     }
@@ -110,6 +114,8 @@ final class ParserShapeTests: XCTestCase {
             ("[[ a -nt b ]]", "[[ (a -nt b) ]]"),
             ("[[ -eq ]]", "[[ -eq ]]"),
             ("[[\na &&\n b ]]", "[[ (a && b) ]]"),
+            ("[[ a == b\n&& -f c\n]]", "[[ ((a == b) && (-f c)) ]]"),
+            ("[[ (a)\n]]", "[[ (group a) ]]"),
             ("[[ a != b ]] && echo", "[[ (a != b) ]] && cmd(echo)"),
             ("[[ -v x ]] >f", "[[ (-v x) ]] >f"),
             ("[[ ~ == ~/x ]]", "[[ (~{} == ~{}/x) ]]"),
