@@ -227,7 +227,7 @@ final class Parser {
     func parseParen() throws -> Command {
         let t = try next()
         if i < n && s[i] == cLParen {
-            if let close = scanArith(from: i + 1) {
+            if let close = try scanArith(from: i + 1, openAt: t.start) {
                 let w = try parseArithRegion(from: i + 1, to: close)
                 i = close + 2
                 return try finishCompound(.arithmetic(w), start: t.start)

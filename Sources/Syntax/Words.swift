@@ -227,13 +227,22 @@ extension Parser {
                 // find the second '(' raw index
                 var j = i + 1
                 while j + 1 < n && s[j] == cBackslash && s[j + 1] == cNL { j += 2 }
-                if let close = scanArith(from: j + 1) {
+                if let close = try scanArith(from: j + 1, openAt: start) {
                     let w = try parseArithRegion(from: j + 1, to: close)
                     i = close + 2
                     b.part(.arithmetic(w))
                     return
                 }
                 i = save
+                // `$((` that is not arithmetic: bash re-reads it as `$( (…) … )` (and `bash -n`
+                // does not check it), so errors inside are marked.
+                do {
+                    b.part(.commandSub(try parseCommandSub(openAt: start), backquoted: false))
+                } catch var e as ParseError {
+                    if e.kind == .syntax && !e.message.contains("(inside ") { e.message += " (inside $((...) read as a command substitution)" }
+                    throw e
+                }
+                return
             }
             b.part(.commandSub(try parseCommandSub(openAt: start), backquoted: false))
         case cLBrace:
@@ -258,9 +267,11 @@ extension Parser {
         }
     }
 
-    /// Finds the `)` of a closing `))` for an arithmetic form whose body starts at `from`.
-    /// Returns nil if the matching `)` is not followed by `)` (then it is a subshell/command sub).
-    func scanArith(from: Int) -> Int? {
+    /// Finds the `)` of a closing `))` for an arithmetic form whose body starts at `from` (bash's
+    /// matched-pair scan: parentheses counted, quotes skipped). Returns nil if the matching `)` is
+    /// not followed by `)` (then it is a subshell/command sub); throws `.incomplete` when the input
+    /// ends first.
+    func scanArith(from: Int, openAt: Int) throws -> Int? {
         arithMismatchNext = 0
         var k = from
         var depth = 0
@@ -290,7 +301,7 @@ extension Parser {
             }
             k += 1
         }
-        return nil
+        throw err(.incomplete, "unterminated ((", at: openAt)
     }
 
     /// Parses s[from..<to] as arithmetic text (double-quote-like) into a word.
@@ -305,6 +316,7 @@ extension Parser {
             try readDQLike(.arith, into: &b, openedAt: from)
         } catch var e as ParseError {
             if e.kind == .incomplete { e.kind = .syntax }
+            if e.kind == .syntax && !e.message.contains("(inside ") { e.message += " (inside arithmetic)" }
             throw e
         }
         return Word(parts: b.finish(), pos: pos(from))
