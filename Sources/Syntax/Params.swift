@@ -30,6 +30,7 @@ extension Parser {
             if s[k] == cBackslash { k += 1 }
             else if s[k] == cSQ { k += 1; while k < n && s[k] != cSQ { k += 1 } }
             else if s[k] == cDQ { k += 1; while k < n && s[k] != cDQ { if s[k] == cBackslash { k += 1 }; k += 1 } }
+            else if s[k] == cBQ { k += 1; while k < n && s[k] != cBQ { if s[k] == cBackslash { k += 1 }; k += 1 } }
             k += 1
         }
         if k >= n { throw err(.incomplete, "unterminated ${", at: start) }

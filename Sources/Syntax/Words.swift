@@ -279,6 +279,9 @@ extension Parser {
             let c = s[k]
             switch c {
             case cBackslash: k += 2; continue
+            case cDollar where k + 1 < n && s[k + 1] == cSQ:   // $'…' honours \'
+                k += 2
+                while k < n && s[k] != cSQ { if s[k] == cBackslash { k += 1 }; k += 1 }
             case cSQ:
                 k += 1
                 while k < n && s[k] != cSQ { k += 1 }
