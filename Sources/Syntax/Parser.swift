@@ -1,4 +1,23 @@
 // Recursive-descent parser for the bash subset aegish accepts.
+//
+// Entry point: `parseScript(_:)` (ParseError.swift). The parser drives a character-level lexer over
+// UTF-8 bytes; `$( … )` bodies are parsed recursively on the spot, backquote and here-document
+// bodies are re-parsed from their (unescaped) text with positions mapped back to the source.
+//
+// Conventions of the tree, for the expander:
+// - Unquoted text is `.literal`; anything quoted (`'…'`, `\x`, `$'…'`, text inside "…") is `.quoted`.
+// - `$(( … ))`, `(( … ))` and the offset/length of `${x:o:l}` are words read like the inside of
+//   double quotes: `.quoted` text plus `.param`/`.commandSub`/`.arithmetic` (and `.doubleQuoted`
+//   for inner "…", which bash removes). Expand, concatenate, then evaluate; never split or glob.
+// - Here-document bodies: quoted delimiter → one `.quoted` part; otherwise double-quote-like parts
+//   where only `\$ \` \\` and backslash-newline are escapes.
+// - `${x-w}`-style words: inside "…" (or a here-document) they are double-quote-like (`.quoted`
+//   text, single quotes literal, as bash does); unquoted they are unquoted words. Pattern and
+//   replacement words (`# ## % %% / // ^ ,`) always use unquoted rules (`.literal` text is pattern
+//   text, quotes make it literal), even inside "…", as bash does.
+// - Tilde: `.tilde(name)` at the start of a word, and in assignment values (and assignment-shaped
+//   arguments, as non-POSIX bash does) at the start of the value and after each unquoted `:`.
+// - `>&word` without an fd and with a literal non-numeric target other than `-` becomes `.outputBoth`.
 
 let maxDepth = 200
 
