@@ -76,8 +76,10 @@ extension Parser {
         }
     }
 
-    func condUnexpected(_ t: CTok, _ what: String = "") -> ParseError {
-        if t.kind == .eof { return err(.incomplete, "unexpected end of input in [[ ]]", at: t.start) }
+    func condUnexpected(_ t: CTok, _ what: String = "", newlineOK: Bool = true) -> ParseError {
+        if t.kind == .eof {
+            return err(newlineOK ? .incomplete : .syntax, "unexpected end of input in [[ ]]", at: t.start)
+        }
         let text: String
         if t.kind == .word, let w = t.word {
             text = tokenText(Token(kind: .word, word: w, start: t.start, end: i))
@@ -130,6 +132,7 @@ extension Parser {
             let e = try condOr()
             let r = try condNext()
             guard r.kind == .rp else { throw condUnexpected(r, ", expected ')'") }
+            try condSkipNewlines()   // bash allows newlines after a group, unary or binary test
             return .group(e)
         case .word:
             let w = t.word!
@@ -142,9 +145,10 @@ extension Parser {
                 let a = try condPeek()
                 if a.kind == .word && a.literal != "]]" {
                     cla = nil
+                    try condSkipNewlines()
                     return .unary(u, a.word!)
                 }
-                throw condUnexpected(a, " (argument to \(l) expected)")
+                throw condUnexpected(a, " (argument to \(l) expected)", newlineOK: false)
             }
             if l0IsUnsupportedUnary(lit) { throw unsupported("the [[ \(lit!) ]] test", at: t.start) }
             let nt = try condPeek()
@@ -163,13 +167,14 @@ extension Parser {
                 } else {
                     r = try condNext()
                 }
-                guard r.kind == .word, r.literal != "]]" else { throw condUnexpected(r, " (argument to \(op.rawValue) expected)") }
+                guard r.kind == .word, r.literal != "]]" else { throw condUnexpected(r, " (argument to \(op.rawValue) expected)", newlineOK: false) }
+                try condSkipNewlines()
                 return .binary(op, w, r.word!)
             }
             switch nt.kind {
             case .and, .or, .rp: return .word(w)
             case .word where nt.literal == "]]": return .word(w)
-            case .eof: throw condUnexpected(nt)
+            case .eof: throw condUnexpected(nt, newlineOK: false)
             default: throw condUnexpected(nt, " (conditional binary operator expected)")
             }
         default:

@@ -57,6 +57,7 @@ extension Parser {
                     try child.readDQLike(.heredoc, into: &b, openedAt: 0)
                 } catch var e as ParseError {
                     if e.kind == .incomplete { e.kind = .syntax }
+                    if e.kind == .syntax { e.message += " (inside a here-document)" }
                     throw e
                 }
                 word = Word(parts: b.finish(), pos: bp)

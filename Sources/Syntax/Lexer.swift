@@ -127,8 +127,18 @@ extension Parser {
     func err(_ kind: ParseError.Kind, _ msg: String, at offset: Int) -> ParseError {
         ParseError(kind: kind, message: msg, pos: pos(offset))
     }
+    /// `what` is "construct" or "construct (detail)"; the message reads
+    /// "construct is/are not supported (detail)", e.g. "arrays are not supported (a=(...))".
     func unsupported(_ what: String, at offset: Int) -> ParseError {
-        err(.unsupported, "\(what) is not supported", at: offset)
+        var construct = what
+        var detail = ""
+        let u = Array(what.utf8)
+        if let k = u.indices.first(where: { $0 + 1 < u.count && u[$0] == cSpace && u[$0 + 1] == cLParen }) {
+            construct = String(decoding: u[..<k], as: UTF8.self)
+            detail = String(decoding: u[k...], as: UTF8.self)
+        }
+        let verb = construct.hasSuffix("s") ? "are" : "is"
+        return err(.unsupported, "\(construct) \(verb) not supported\(detail)", at: offset)
     }
 
     // MARK: tokens
@@ -235,7 +245,7 @@ extension Parser {
         case cRParen: i += 1; return .rparen
         case cLess:
             i += 1
-            if peekc() == cLParen { throw unsupported("process substitution <(...)", at: start) }
+            if peekc() == cLParen { throw unsupported("process substitution (<(...))", at: start) }
             if take(cLess) {
                 if take(cLess) { return .tless }
                 if take(cMinus) { return .dlessDash }
@@ -246,7 +256,7 @@ extension Parser {
             return .less
         case cGreat:
             i += 1
-            if peekc() == cLParen { throw unsupported("process substitution >(...)", at: start) }
+            if peekc() == cLParen { throw unsupported("process substitution (>(...))", at: start) }
             if take(cGreat) { return .dgreat }
             if take(cAmp) { return .greatAnd }
             if take(cPipe) { return .clobber }

@@ -22,9 +22,18 @@ extension Parser {
         return nil
     }
 
+    /// bash first finds the closing `}` and only complains at run time; so a `${` with no `}`
+    /// anywhere after it is incomplete, anything else a bad substitution.
     func badSubstitution(_ start: Int) throws -> Never {
-        _ = peekc()
-        if i >= n { throw err(.incomplete, "unterminated ${", at: start) }
+        var k = i
+        while k < n && s[k] != cRBrace {
+            if s[k] == cBackslash { k += 1 }
+            else if s[k] == cSQ { k += 1; while k < n && s[k] != cSQ { k += 1 } }
+            else if s[k] == cDQ { k += 1; while k < n && s[k] != cDQ { if s[k] == cBackslash { k += 1 }; k += 1 } }
+            else if s[k] == cBQ { k += 1; while k < n && s[k] != cBQ { if s[k] == cBackslash { k += 1 }; k += 1 } }
+            k += 1
+        }
+        if k >= n { throw err(.incomplete, "unterminated ${", at: start) }
         throw err(.syntax, "bad substitution", at: start)
     }
 
@@ -78,6 +87,9 @@ extension Parser {
             }
             name = "!"
         } else {
+            if c == cSpace || c == cTab || c == cNL || c == cPipe {
+                throw unsupported("bash 5.3 ${ command; } substitutions", at: start)
+            }
             guard let nm = readParamName() else { try badSubstitution(start) }
             name = nm
         }
@@ -163,6 +175,7 @@ extension Parser {
             var cfg = UnqCfg()
             cfg.stopAtMeta = false
             cfg.stopBrace = true
+            cfg.openedAt = start
             try readUnquoted(cfg, into: &b)
         }
         let w = Word(parts: b.finish(), pos: pos(ws))
@@ -183,6 +196,7 @@ extension Parser {
         cfg.stopAtMeta = false
         cfg.stopBrace = true
         cfg.stopSlash = stopSlash
+        cfg.openedAt = start
         try readUnquoted(cfg, into: &b)
         return Word(parts: b.finish(), pos: pos(ws))
     }

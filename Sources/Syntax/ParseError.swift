@@ -23,27 +23,57 @@ public func parseScript(_ source: String) throws -> Script {
 }
 
 /// Maps byte offsets of the root source to 1-based line:column (columns count characters).
+/// O(log lines) per lookup: a binary search for the line, and character counts kept at every
+/// 64-byte boundary so long lines cost no more than short ones.
 final class LineMap {
     let bytes: [UInt8]
-    private(set) var lineStarts: [Int] = [0]
+    let lineStarts: [Int]
+    /// checkpoints[k] = number of characters (non-continuation bytes) in bytes[0 ..< 64*k].
+    let checkpoints: [Int]
+    let asciiOnly: Bool
+    private var lastLine = 0
+
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        for (k, b) in bytes.enumerated() where b == 0x0A { lineStarts.append(k + 1) }
-    }
-    func pos(_ offset: Int) -> Pos {
-        let off = max(0, min(offset, bytes.count))
-        var lo = 0, hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
+        var ls = [0]
+        var ck = [0]
+        ck.reserveCapacity(bytes.count / 64 + 1)
+        var chars = 0
+        for (k, b) in bytes.enumerated() {
+            if b == 0x0A { ls.append(k + 1) }
+            if b & 0xC0 != 0x80 { chars += 1 }
+            if (k + 1) & 63 == 0 { ck.append(chars) }
         }
-        var col = 1
-        var k = lineStarts[lo]
-        while k < off {
-            if bytes[k] & 0xC0 != 0x80 { col += 1 }
+        lineStarts = ls
+        checkpoints = ck
+        asciiOnly = chars == bytes.count
+    }
+
+    private func chars(before x: Int) -> Int {
+        var c = checkpoints[x >> 6]
+        var k = x & ~63
+        while k < x {
+            if bytes[k] & 0xC0 != 0x80 { c += 1 }
             k += 1
         }
-        // `col` counted the first character too; columns are 1-based at line start.
-        return Pos(line: lo + 1, column: col)
+        return c
+    }
+
+    func pos(_ offset: Int) -> Pos {
+        let off = max(0, min(offset, bytes.count))
+        var line = lastLine
+        let n = lineStarts.count
+        if !(lineStarts[line] <= off && (line + 1 == n || off < lineStarts[line + 1])) {
+            var lo = 0, hi = n - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
+            }
+            line = lo
+            lastLine = lo
+        }
+        let start = lineStarts[line]
+        if asciiOnly { return Pos(line: line + 1, column: off - start + 1) }
+        return Pos(line: line + 1, column: chars(before: off) - chars(before: start) + 1)
     }
 }

@@ -1,4 +1,23 @@
 // Recursive-descent parser for the bash subset aegish accepts.
+//
+// Entry point: `parseScript(_:)` (ParseError.swift). The parser drives a character-level lexer over
+// UTF-8 bytes; `$( … )` bodies are parsed recursively on the spot, backquote and here-document
+// bodies are re-parsed from their (unescaped) text with positions mapped back to the source.
+//
+// Conventions of the tree, for the expander:
+// - Unquoted text is `.literal`; anything quoted (`'…'`, `\x`, `$'…'`, text inside "…") is `.quoted`.
+// - `$(( … ))`, `(( … ))` and the offset/length of `${x:o:l}` are words read like the inside of
+//   double quotes: `.quoted` text plus `.param`/`.commandSub`/`.arithmetic` (and `.doubleQuoted`
+//   for inner "…", which bash removes). Expand, concatenate, then evaluate; never split or glob.
+// - Here-document bodies: quoted delimiter → one `.quoted` part; otherwise double-quote-like parts
+//   where only `\$ \` \\` and backslash-newline are escapes.
+// - `${x-w}`-style words: inside "…" (or a here-document) they are double-quote-like (`.quoted`
+//   text, single quotes literal, as bash does); unquoted they are unquoted words. Pattern and
+//   replacement words (`# ## % %% / // ^ ,`) always use unquoted rules (`.literal` text is pattern
+//   text, quotes make it literal), even inside "…", as bash does.
+// - Tilde: `.tilde(name)` at the start of a word, and in assignment values (and assignment-shaped
+//   arguments, as non-POSIX bash does) at the start of the value and after each unquoted `:`.
+// - `>&word` without an fd and with a literal non-numeric target other than `-` becomes `.outputBoth`.
 
 let maxDepth = 200
 
@@ -17,6 +36,8 @@ final class Parser {
     var contAtEOF = false
     var depth = 0
     var cla: CTok? = nil
+    /// Set by `scanArith`: the byte after a matching `)` that was not `))` (0 if none).
+    var arithMismatchNext: UInt8 = 0
 
     init(bytes: [UInt8], origin: [Int]?, map: LineMap) {
         self.s = bytes
@@ -54,7 +75,18 @@ final class Parser {
         return err(.syntax, "unexpected '\(tokenText(t))'", at: t.start)
     }
 
-    static let closers: Set<String> = ["then", "fi", "elif", "else", "do", "done", "esac", "}"]
+    /// For places where bash does not accept a newline: end of input there is a syntax error,
+    /// since more lines cannot complete the construct.
+    func unexpectedHere(_ t: Token) -> ParseError {
+        if t.kind == .eof { return err(.syntax, "unexpected end of input", at: t.start) }
+        return unexpected(t)
+    }
+
+    /// Reserved words that cannot start a command (bash rejects them in command position).
+    static let closers: Set<String> = ["then", "fi", "elif", "else", "do", "done", "esac", "}", "in", "]]"]
+    /// Words after which bash's `time` keyword would time a compound command or whole pipeline.
+    static let timeKeywordFollowers: Set<String> = ["{", "if", "while", "until", "for", "case", "[[", "!",
+                                                   "function", "select", "coproc", "time"]
 
     /// Whether a token can start a command (reserved closing words and most operators cannot).
     func startsCommand(_ t: Token) -> Bool {
@@ -213,10 +245,14 @@ final class Parser {
     /// `(` seen in command position: `(( … ))` arithmetic or a subshell.
     func parseParen() throws -> Command {
         let t = try next()
-        if i < n && s[i] == cLParen, let close = scanArith(from: i + 1) {
-            let w = try parseArithRegion(from: i + 1, to: close)
-            i = close + 2
-            return try finishCompound(.arithmetic(w), start: t.start)
+        if i < n && s[i] == cLParen {
+            if let close = try scanArith(from: i + 1, openAt: t.start) {
+                let w = try parseArithRegion(from: i + 1, to: close)
+                i = close + 2
+                return try finishCompound(.arithmetic(w), start: t.start)
+            }
+            // bash cannot re-read `((x)` followed by a newline as nested subshells
+            if arithMismatchNext == cNL { throw err(.syntax, "unexpected newline after '((...)'", at: t.start) }
         }
         let body = try parseList()
         try requireNonEmpty(body)
@@ -258,7 +294,7 @@ final class Parser {
             if i < n && s[i] == cLParen { throw unsupported("arithmetic for loops (for ((...)))", at: t.start) }
             throw unexpected(v)
         }
-        guard v.kind == .word else { throw unexpected(v) }
+        guard v.kind == .word else { throw unexpectedHere(v) }
         guard let name = v.literal, isValidName(name) else {
             throw err(.syntax, "'\(tokenText(v))' is not a valid loop variable", at: v.start)
         }
@@ -281,17 +317,26 @@ final class Parser {
             la = nil
         }
         try skipNewlines()
-        try expectWord("do")
-        let body = try parseList()
-        try requireNonEmpty(body)
-        try expectWord("done")
+        let body: Script
+        if try peek().isWord("{") {
+            // bash also accepts `for x in …; { …; }`
+            la = nil
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("}")
+        } else {
+            try expectWord("do")
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("done")
+        }
         return try finishCompound(.forLoop(ForLoop(variable: name, items: items, body: body, pos: pos(t.start))), start: t.start)
     }
 
     func parseCase() throws -> Command {
         let t = try next()
         let sub = try peek()
-        guard sub.kind == .word, let subject = sub.word else { throw unexpected(sub) }
+        guard sub.kind == .word, let subject = sub.word else { throw unexpectedHere(sub) }
         la = nil
         try skipNewlines()
         try expectWord("in")
@@ -300,18 +345,19 @@ final class Parser {
         while true {
             var k = try peek()
             if k.isWord("esac") { la = nil; break }
+            if k.kind == .eof { throw unexpected(k) }
             let itemStart = k.start
             if k.isOp(.lparen) { la = nil; k = try peek() }
             var patterns: [Word] = []
             while true {
                 k = try peek()
-                guard k.kind == .word, let w = k.word else { throw unexpected(k) }
+                guard k.kind == .word, let w = k.word else { throw unexpectedHere(k) }
                 la = nil
                 patterns.append(w)
                 k = try peek()
                 if k.isOp(.pipe) { la = nil; continue }
                 if k.isOp(.rparen) { la = nil; break }
-                throw unexpected(k)
+                throw unexpectedHere(k)
             }
             let body = try parseList()
             k = try peek()
@@ -332,14 +378,19 @@ final class Parser {
     func parseFunctionKeyword() throws -> Command {
         let t = try next()
         let nt = try peek()
-        guard nt.kind == .word else { throw unexpected(nt) }
+        guard nt.kind == .word else { throw unexpectedHere(nt) }
         guard let name = nt.literal, !name.isEmpty else {
             throw unsupported("function names with quotes or expansions", at: nt.start)
         }
         la = nil
-        if try peek().isOp(.lparen) {
-            la = nil
-            try expectOp(.rparen)
+        if try peek().isOp(.lparen), i < n {
+            // `function f ()` — or `function f ( list )`, a subshell body (bash's grammar allows both)
+            var j = i
+            while j < n && (s[j] == cSpace || s[j] == cTab) { j += 1 }
+            if j < n && s[j] == cRParen {
+                la = nil
+                try expectOp(.rparen)
+            }
         }
         try skipNewlines()
         let body = try parseFunctionBody()

@@ -16,7 +16,21 @@ extension Parser {
             guard t.kind == .word, let w = t.word else { break }
             la = nil
             if words.isEmpty {
+                try checkSubscriptWord(t)
                 if let a = try assignment(t, w) { assigns.append(a); continue }
+                if assigns.isEmpty, w.literalText == "time" {
+                    // aegish treats `time` as a plain command; refuse the forms where bash's `time`
+                    // keyword would give a different parse.
+                    let nt = try peek()
+                    if nt.isOp(.lparen) || (nt.literal.map { Parser.timeKeywordFollowers.contains($0) } ?? false) {
+                        throw unsupported("the time keyword with a compound command (time \(tokenText(nt)) ...)", at: t.start)
+                    }
+                    // bash's keyword form rejects these outright
+                    if nt.isOp(.amp) || nt.isOp(.andIf) || nt.isOp(.orIf) || nt.isOp(.pipe) || nt.isOp(.pipeAmp)
+                        || (nt.literal.map { Parser.closers.contains($0) } ?? false) {
+                        throw unexpected(nt)
+                    }
+                }
                 if assigns.isEmpty, redirs.isEmpty, try peek().isOp(.lparen) {
                     return try parseFunctionRest(t, w)
                 }
@@ -25,6 +39,39 @@ extension Parser {
         }
         if assigns.isEmpty && words.isEmpty && redirs.isEmpty { throw unexpected(try peek()) }
         return .simple(SimpleCommand(assignments: assigns, words: words, redirections: redirs, pos: pos(start)))
+    }
+
+    /// Where an assignment may appear, bash reads `NAME[` … up to the matching `]` as part of the
+    /// word, blanks and operators included (`a[ x; y ]` is one word there). Refuse when that
+    /// would make bash's word differ from ours.
+    func checkSubscriptWord(_ t: Token) throws {
+        var k = t.start
+        guard k < n, isNameStart(s[k]) else { return }
+        while k < n && isNameChar(s[k]) { k += 1 }
+        guard k < n, s[k] == cLBracket else { return }
+        var depth = 0
+        while k < n {
+            let c = s[k]
+            switch c {
+            case cBackslash: k += 1
+            case cSQ:
+                k += 1
+                while k < n && s[k] != cSQ { k += 1 }
+            case cDQ:
+                k += 1
+                while k < n && s[k] != cDQ { if s[k] == cBackslash { k += 1 }; k += 1 }
+            case cLBracket: depth += 1
+            case cRBracket:
+                depth -= 1
+                if depth == 0 {
+                    if k >= t.end { throw unsupported("array subscripts in command words (\(tokenText(t))...])", at: t.start) }
+                    return
+                }
+            default: break
+            }
+            k += 1
+        }
+        throw err(.incomplete, "unterminated '[' (bash reads a[...] as one word here)", at: t.start)
     }
 
     /// `NAME=` / `NAME+=` prefix length of a literal text, and whether it is `+=`.
@@ -128,7 +175,9 @@ extension Parser {
             throw unsupported("function names with quotes or expansions", at: t.start)
         }
         la = nil   // (
-        try expectOp(.rparen)
+        let r = try peek()
+        guard r.isOp(.rparen) else { throw unexpectedHere(r) }
+        la = nil
         try skipNewlines()
         let body = try parseFunctionBody()
         return .function(FunctionDef(name: name, body: body, pos: pos(t.start)))

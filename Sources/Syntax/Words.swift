@@ -40,6 +40,7 @@ struct UnqCfg {
     var stopSlash = false     // the pattern of ${x/p/r}: `/` ends it
     var regex = false         // the right side of =~ inside [[ ]]
     var tilde = true          // a leading ~ may be a tilde prefix
+    var openedAt = 0          // where the enclosing ${ starts (for errors)
 }
 
 /// Where `$` is met: unquoted, or one of the double-quote-like contexts.
@@ -84,7 +85,7 @@ extension Parser {
             let c = peekc()
             if i >= n {
                 if rdepth > 0 { throw err(.incomplete, "unterminated '(' in regular expression", at: i) }
-                if cfg.stopBrace { throw err(.incomplete, "unterminated ${", at: i) }
+                if cfg.stopBrace { throw err(.incomplete, "unterminated ${", at: cfg.openedAt) }
                 return
             }
             if rdepth > 0 {
@@ -139,6 +140,9 @@ extension Parser {
     /// Reads "…" starting at the opening quote.
     func readDQ() throws -> WordPart {
         let start = i
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth { throw unsupported("nesting this deep", at: start) }
         i += 1
         var b = PartsBuilder()
         try readDQLike(.dq, into: &b, openedAt: start)
@@ -206,6 +210,9 @@ extension Parser {
 
     func readDollar(_ ctx: Ctx, into b: inout PartsBuilder) throws {
         let start = i
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth { throw unsupported("nesting this deep", at: start) }
         i += 1
         let c = peekc()
         if i >= n {
@@ -220,13 +227,22 @@ extension Parser {
                 // find the second '(' raw index
                 var j = i + 1
                 while j + 1 < n && s[j] == cBackslash && s[j + 1] == cNL { j += 2 }
-                if let close = scanArith(from: j + 1) {
+                if let close = try scanArith(from: j + 1, openAt: start) {
                     let w = try parseArithRegion(from: j + 1, to: close)
                     i = close + 2
                     b.part(.arithmetic(w))
                     return
                 }
                 i = save
+                // `$((` that is not arithmetic: bash re-reads it as `$( (…) … )` (and `bash -n`
+                // does not check it), so errors inside are marked.
+                do {
+                    b.part(.commandSub(try parseCommandSub(openAt: start), backquoted: false))
+                } catch var e as ParseError {
+                    if e.kind == .syntax && !e.message.contains("(inside ") { e.message += " (inside $((...) read as a command substitution)" }
+                    throw e
+                }
+                return
             }
             b.part(.commandSub(try parseCommandSub(openAt: start), backquoted: false))
         case cLBrace:
@@ -251,15 +267,21 @@ extension Parser {
         }
     }
 
-    /// Finds the `)` of a closing `))` for an arithmetic form whose body starts at `from`.
-    /// Returns nil if the matching `)` is not followed by `)` (then it is a subshell/command sub).
-    func scanArith(from: Int) -> Int? {
+    /// Finds the `)` of a closing `))` for an arithmetic form whose body starts at `from` (bash's
+    /// matched-pair scan: parentheses counted, quotes skipped). Returns nil if the matching `)` is
+    /// not followed by `)` (then it is a subshell/command sub); throws `.incomplete` when the input
+    /// ends first.
+    func scanArith(from: Int, openAt: Int) throws -> Int? {
+        arithMismatchNext = 0
         var k = from
         var depth = 0
         while k < n {
             let c = s[k]
             switch c {
             case cBackslash: k += 2; continue
+            case cDollar where k + 1 < n && s[k + 1] == cSQ:   // $'…' honours \'
+                k += 2
+                while k < n && s[k] != cSQ { if s[k] == cBackslash { k += 1 }; k += 1 }
             case cSQ:
                 k += 1
                 while k < n && s[k] != cSQ { k += 1 }
@@ -274,6 +296,7 @@ extension Parser {
                 if depth == 0 {
                     var m = k + 1
                     while m + 1 < n && s[m] == cBackslash && s[m + 1] == cNL { m += 2 }
+                    arithMismatchNext = m < n ? s[m] : 0
                     return (m < n && s[m] == cRParen) ? k : nil
                 }
                 depth -= 1
@@ -281,20 +304,22 @@ extension Parser {
             }
             k += 1
         }
-        return nil
+        throw err(.incomplete, "unterminated ((", at: openAt)
     }
 
     /// Parses s[from..<to] as arithmetic text (double-quote-like) into a word.
     func parseArithRegion(from: Int, to: Int) throws -> Word {
         let savedN = n
+        let savedCont = contAtEOF
         i = from
         n = to
-        defer { n = savedN }
+        defer { n = savedN; contAtEOF = savedCont }
         var b = PartsBuilder()
         do {
             try readDQLike(.arith, into: &b, openedAt: from)
         } catch var e as ParseError {
             if e.kind == .incomplete { e.kind = .syntax }
+            if e.kind == .syntax && !e.message.contains("(inside ") { e.message += " (inside arithmetic)" }
             throw e
         }
         return Word(parts: b.finish(), pos: pos(from))
@@ -307,8 +332,6 @@ extension Parser {
         let savedLa = la
         pending = []
         la = nil
-        depth += 1
-        if depth > maxDepth { throw unsupported("nesting this deep", at: openAt) }
         let script = try parseList()
         let t = try peek()
         guard t.isOp(.rparen) else {
@@ -318,9 +341,12 @@ extension Parser {
         if !pending.isEmpty {
             throw unsupported("a here-document whose body follows the closing ')' of $(...)", at: openAt)
         }
+        if !savedPending.isEmpty && s[openAt..<i].contains(cNL) {
+            // bash's placement of the pending here-document body is murky here: refuse.
+            throw unsupported("a multi-line $(...) on a line with a pending here-document", at: openAt)
+        }
         la = savedLa
         pending = savedPending
-        depth -= 1
         return try fixHereDocs(script)
     }
 
@@ -356,6 +382,7 @@ extension Parser {
             return .commandSub(sc, backquoted: true)
         } catch var e as ParseError {
             if e.kind == .incomplete { e.kind = .syntax }
+            if e.kind == .syntax && !e.message.contains("(inside `") { e.message += " (inside `...`)" }
             throw e
         }
     }
