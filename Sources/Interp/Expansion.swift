@@ -156,8 +156,14 @@ extension Shell {
     }
 
     func evalArith(_ text: String) throws -> Int {
+        arithArrayRef = nil
+        defer { arithArrayRef = nil }
         do {
-            return try evaluateArithmetic(text, self)
+            let v = try evaluateArithmetic(text, self)
+            if let ref = arithArrayRef {
+                throw ShellError(message: "\(ref): arrays are not supported", status: 1, fatal: false)
+            }
+            return v
         } catch let e as ArithError {
             throw ShellError(message: e.description, status: 1, fatal: false)
         }
@@ -448,9 +454,18 @@ private func hasBraceCandidate(_ parts: [WordPart]) -> Bool {
 
 extension Shell: ArithContext {
     public func arithGet(_ name: String) -> String? {
-        paramValue(name)
+        if name.utf8.contains(0x5B) {
+            // `a[i]` in arithmetic: aegish has no arrays. Evaluation is failed after the fact
+            // (this protocol cannot throw) rather than reading it as an unset variable.
+            arithArrayRef = name
+            return nil
+        }
+        return paramValue(name)
     }
     public func arithSet(_ name: String, _ value: Int) throws {
+        if name.utf8.contains(0x5B) {
+            throw ArithError(message: "arrays are not supported", expression: name)
+        }
         try setVar(name, String(value))
     }
 }

@@ -113,7 +113,7 @@ extension Shell {
     private func isErrexitExempt(_ c: Command) -> Bool {
         guard case .compound(let cc, _, _) = c else { return false }
         switch cc {
-        case .brace, .ifClause, .loop, .forLoop, .caseClause: return true
+        case .brace, .ifClause, .loop, .forLoop, .arithFor, .caseClause: return true
         default: return false
         }
     }
@@ -222,6 +222,8 @@ extension Shell {
             return try runLoop(l)
         case .forLoop(let f):
             return try runFor(f)
+        case .arithFor(let f):
+            return try runArithFor(f)
         case .caseClause(let c):
             return try runCase(c)
         case .condition(let e):
@@ -287,6 +289,29 @@ extension Shell {
                 status = 0
                 continue
             }
+        }
+        return status
+    }
+
+    private func runArithFor(_ f: ArithFor) throws -> Int32 {
+        currentLine = f.pos.line + lineOffset
+        if let w = f.initial { _ = try arithmetic(w) }
+        var status: Int32 = 0
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        while true {
+            if let c = f.condition, try arithmetic(c) == 0 { break }
+            do {
+                try runScript(f.body)
+                status = lastStatus
+            } catch Flow.breakLoop(let n) {
+                if n > 1 { throw Flow.breakLoop(n - 1) }
+                status = 0
+                break
+            } catch Flow.continueLoop(let n) {
+                if n > 1 { throw Flow.continueLoop(n - 1) }
+            }
+            if let s = f.step { _ = try arithmetic(s) }
         }
         return status
     }

@@ -95,6 +95,8 @@ public final class Shell {
     var lineOffset = 0
     /// Parsed arithmetic expressions by text (a loop's `$((i+1))` is parsed once).
     public let arithCache: ArithCache? = ArithCache()
+    /// Set when arithmetic referred to an array element (refused after evaluation).
+    var arithArrayRef: String? = nil
     /// $$: the main shell's pid, unchanged in subshells.
     let shellPID = getpid()
 

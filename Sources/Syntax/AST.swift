@@ -93,6 +93,7 @@ public indirect enum CompoundCommand: Equatable, Sendable {
     case ifClause(IfClause)
     case loop(Loop)                          // while / until
     case forLoop(ForLoop)
+    case arithFor(ArithFor)                  // for (( init; condition; step ))
     case caseClause(CaseClause)
     case condition(CondExpr)                 // [[ … ]]
     case arithmetic(Word)                    // (( … )) — the text between the parens, as a word
@@ -128,6 +129,19 @@ public struct ForLoop: Equatable, Sendable {
     public var pos: Pos
     public init(variable: String, items: [Word]?, body: Script, pos: Pos) {
         self.variable = variable; self.items = items; self.body = body; self.pos = pos
+    }
+}
+
+/// `for (( init; condition; step )) do … done` (bash). Each clause is arithmetic text as a word;
+/// nil when the clause is empty (an empty condition is true).
+public struct ArithFor: Equatable, Sendable {
+    public var initial: Word?
+    public var condition: Word?
+    public var step: Word?
+    public var body: Script
+    public var pos: Pos
+    public init(initial: Word?, condition: Word?, step: Word?, body: Script, pos: Pos) {
+        self.initial = initial; self.condition = condition; self.step = step; self.body = body; self.pos = pos
     }
 }
 

@@ -126,6 +126,9 @@ extension Parser {
         case .forLoop(var f):
             f.body = fixScript(f.body)
             return .forLoop(f)
+        case .arithFor(var f):
+            f.body = fixScript(f.body)
+            return .arithFor(f)
         case .caseClause(var c):
             for k in c.items.indices { c.items[k].body = fixScript(c.items[k].body) }
             return .caseClause(c)

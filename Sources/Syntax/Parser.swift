@@ -291,7 +291,7 @@ final class Parser {
         let t = try next()
         let v = try peek()
         if v.isOp(.lparen) {
-            if i < n && s[i] == cLParen { throw unsupported("arithmetic for loops (for ((...)))", at: t.start) }
+            if i < n && s[i] == cLParen { return try parseArithFor(start: t.start, open: v.start) }
             throw unexpected(v)
         }
         guard v.kind == .word else { throw unexpectedHere(v) }
@@ -331,6 +331,64 @@ final class Parser {
             try expectWord("done")
         }
         return try finishCompound(.forLoop(ForLoop(variable: name, items: items, body: body, pos: pos(t.start))), start: t.start)
+    }
+
+    /// `for ((init; cond; step))` with the `do … done` or `{ … }` body; `i` is at the second `(`.
+    func parseArithFor(start: Int, open: Int) throws -> Command {
+        la = nil
+        guard let close = try scanArith(from: i + 1, openAt: open) else {
+            throw err(.syntax, "malformed for ((...)) header", at: open)
+        }
+        // Split the header at the two top-level semicolons (not inside parentheses or quotes).
+        var cuts: [Int] = []
+        var depth = 0, k = i + 1
+        var quote: UInt8 = 0
+        while k < close {
+            let c = s[k]
+            if quote != 0 {
+                if c == quote { quote = 0 } else if c == 0x5C && quote == cDQ { k += 1 }
+            } else if c == cSQ || c == cDQ {
+                quote = c
+            } else if c == cLParen {
+                depth += 1
+            } else if c == cRParen {
+                depth -= 1
+            } else if c == 0x3B && depth == 0 {
+                cuts.append(k)
+            }
+            k += 1
+        }
+        guard cuts.count == 2 else {
+            throw err(.syntax, "for ((...)) needs exactly two ';' in its header", at: open)
+        }
+        func clause(_ a: Int, _ b: Int) throws -> Word? {
+            var x = a, y = b
+            while x < y && (s[x] == 0x20 || s[x] == 0x09 || s[x] == cNL) { x += 1 }
+            while y > x && (s[y - 1] == 0x20 || s[y - 1] == 0x09 || s[y - 1] == cNL) { y -= 1 }
+            return x == y ? nil : try parseArithRegion(from: x, to: y)
+        }
+        let initial = try clause(i + 1, cuts[0])
+        let cond = try clause(cuts[0] + 1, cuts[1])
+        let step = try clause(cuts[1] + 1, close)
+        i = close + 2
+        la = nil
+        let sep = try peek()
+        if sep.isOp(.semi) { la = nil }
+        try skipNewlines()
+        let body: Script
+        if try peek().isWord("{") {
+            la = nil
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("}")
+        } else {
+            try expectWord("do")
+            body = try parseList()
+            try requireNonEmpty(body)
+            try expectWord("done")
+        }
+        let f = ArithFor(initial: initial, condition: cond, step: step, body: body, pos: pos(start))
+        return try finishCompound(.arithFor(f), start: start)
     }
 
     func parseCase() throws -> Command {

@@ -46,6 +46,8 @@ func dump(_ cc: CompoundCommand) -> String {
         if let e = ic.elseBody { out += " else " + dump(e) }
         return out + " fi"
     case .loop(let l): return (l.until ? "until " : "while ") + dump(l.condition) + " do " + dump(l.body) + " done"
+    case .arithFor(let f):
+        return "for ((" + [f.initial, f.condition, f.step].map { $0.map(dump) ?? "" }.joined(separator: ";") + ")) do " + dump(f.body) + " done"
     case .forLoop(let f):
         let items = f.items.map { " in [" + $0.map(dump).joined(separator: " ") + "]" } ?? ""
         return "for \(f.variable)\(items) do \(dump(f.body)) done"

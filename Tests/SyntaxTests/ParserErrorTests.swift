@@ -182,7 +182,7 @@ final class ParserErrorTests: XCTestCase {
             ("echo ${x@Q}", .unsupported, "transformations", 1, 6),
             ("select x in a; do :; done", .unsupported, "select", 1, 1),
             ("coproc cat", .unsupported, "coproc", 1, 1),
-            ("for ((i=0;i<3;i++)); do :; done", .unsupported, "arithmetic for loops", 1, 1),
+            ("for ((i=0;i<3)); do :; done", .syntax, "two ';'", 1, 5),
             ("diff <(ls) b", .unsupported, "process substitution is not supported (<(...))", 1, 6),
             ("tee >(wc) </dev/null", .unsupported, "process substitution is not supported (>(...))", 1, 5),
             ("exec {fd}>file", .unsupported, "named file descriptor", 1, 6),

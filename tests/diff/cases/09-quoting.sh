@@ -145,4 +145,8 @@ printf 'h\303\251\n'
 
 #### dollar double quote bash
 ## bash-only
+## aegish-differs: $"..." may be translated through a message catalog, so what runs would not be what was checked; refused
+## expect-status: 2
+## expect-stdout:
+## expect-stderr-nonempty
 echo $"plain"
