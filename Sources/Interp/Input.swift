@@ -40,12 +40,22 @@ extension Shell {
                 reapJobs()
             }
             if !pending.isEmpty {
-                do { _ = try parseSource(pending) } catch let e as ParseError {
+                // End of input inside a construct: a here-document may end here (as in bash);
+                // anything else is an error.
+                let script: Script
+                do {
+                    let (s, warnings) = try parseCompleteInput(pending)
+                    for w in warnings { warn("warning: \(w)") }
+                    script = s
+                } catch let e as ParseError {
                     var e = e
                     e.pos.line += startLine - 1
+                    if e.kind == .incomplete && !e.message.contains("end of input") { e.message = "syntax error: unexpected end of input (\(e.message))" }
                     Sys.write(2, "\(messagePrefix): \(e)\n")
                     return finish(2)
                 }
+                lineOffset = startLine - 1
+                try runScript(script)
             }
         } catch Flow.exit(let s) {
             return finish(s)

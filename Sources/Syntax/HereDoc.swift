@@ -42,7 +42,8 @@ extension Parser {
                 body.append(cNL); org.append(originOf(i - 1))
             }
             if !found {
-                throw ParseError(kind: .incomplete, message: "here-document delimited by '\(String(decoding: h.delimiter, as: UTF8.self))' is not terminated", pos: h.key)
+                throw ParseError(kind: .incomplete, message: "here-document delimited by '\(String(decoding: h.delimiter, as: UTF8.self))' is not terminated", pos: h.key,
+                                 unterminatedHereDoc: String(decoding: h.delimiter, as: UTF8.self))
             }
             let bp = pos(bodyStart)
             let word: Word

@@ -173,7 +173,8 @@ extension Parser {
         let start = i
         if i >= n {
             if !pending.isEmpty {
-                throw ParseError(kind: .incomplete, message: "here-document delimited by '\(String(decoding: pending[0].delimiter, as: UTF8.self))' is not terminated", pos: pending[0].key)
+                throw ParseError(kind: .incomplete, message: "here-document delimited by '\(String(decoding: pending[0].delimiter, as: UTF8.self))' is not terminated", pos: pending[0].key,
+                                 unterminatedHereDoc: String(decoding: pending[0].delimiter, as: UTF8.self))
             }
             return Token(kind: .eof, start: start, end: start)
         }

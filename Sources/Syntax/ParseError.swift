@@ -8,8 +8,11 @@ public struct ParseError: Error, Equatable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var pos: Pos
-    public init(kind: Kind, message: String, pos: Pos) {
+    /// For `.incomplete` at a here-document whose delimiter line never came: the delimiter.
+    public var unterminatedHereDoc: String? = nil
+    public init(kind: Kind, message: String, pos: Pos, unterminatedHereDoc: String? = nil) {
         self.kind = kind; self.message = message; self.pos = pos
+        self.unterminatedHereDoc = unterminatedHereDoc
     }
     public var description: String { "line \(pos.line):\(pos.column): \(message)" }
 }
@@ -20,6 +23,25 @@ public func parseScript(_ source: String) throws -> Script {
     let map = LineMap(bytes)
     let p = Parser(bytes: bytes, origin: nil, map: map)
     return try p.parseProgram()
+}
+
+/// Parses input that is complete (a `-c` string, a file, what is left at the end of a stream).
+/// As in bash, a here-document still open at the end of the input ends there; each such case is
+/// returned as a warning. Everything else is as `parseScript`.
+public func parseCompleteInput(_ source: String) throws -> (script: Script, warnings: [String]) {
+    var text = source
+    var warnings: [String] = []
+    while true {
+        do {
+            return (try parseScript(text), warnings)
+        } catch let e as ParseError where e.kind == .incomplete && e.unterminatedHereDoc != nil
+                                            && warnings.count < 100 {
+            let delim = e.unterminatedHereDoc!
+            warnings.append("line \(e.pos.line): here-document delimited by end-of-file (wanted `\(delim)')")
+            if !text.hasSuffix("\n") { text += "\n" }
+            text += delim + "\n"
+        }
+    }
 }
 
 /// Maps byte offsets of the root source to 1-based line:column (columns count characters).

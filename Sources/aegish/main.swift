@@ -124,15 +124,16 @@ let gate = AllowAllGate()
 
 /// Parses or reports like sh: "aegish: line L:C: message", exit 2.
 func parseOrExit(_ text: String, label: String?) -> Script {
+    let prefix = label.map { "\($0): " } ?? ""
     do {
-        return try parseScript(text)
-    } catch let e as ParseError {
-        if e.kind == .incomplete {
-            var e = e
+        let (script, warnings) = try parseCompleteInput(text)
+        for w in warnings { writeOut(2, "aegish: \(prefix)warning: \(w)\n") }
+        return script
+    } catch var e as ParseError {
+        if e.kind == .incomplete && !e.message.contains("end of input") {
             e.message = "syntax error: unexpected end of input (\(e.message))"
-            fail((label.map { "\($0): " } ?? "") + e.description)
         }
-        fail((label.map { "\($0): " } ?? "") + e.description)
+        fail(prefix + e.description)
     } catch {
         fail("internal error: \(error)")
     }
