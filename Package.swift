@@ -5,6 +5,7 @@ import PackageDescription
 //   Syntax  — lexer, parser, AST with source positions. Knows nothing about running.
 //   Expand  — word expansion pieces: patterns, arithmetic, brace, field splitting, globbing.
 //   Interp  — the evaluator: builtins, redirections, processes, and the Gate seam.
+//   Policy  — the allowlist: loading the TOML policy, analysing argv/paths/hosts, deciding.
 //   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics).
 //   aegish  — the executable: invocation only.
 // The shell path imports no Foundation: startup time is a product feature.
@@ -17,6 +18,10 @@ let package = Package(
     products: [
         .executable(name: "aegish", targets: ["aegish"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
     targets: [
         .target(name: "CSys", path: "Sources/CSys"),
         .target(name: "Syntax", path: "Sources/Syntax"),
@@ -24,9 +29,15 @@ let package = Package(
                 swiftSettings: fastSettings),
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
                 swiftSettings: fastSettings),
-        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys"], path: "Sources/aegish"),
+        .target(name: "Policy", dependencies: [
+                    "Syntax", "Interp",
+                    .product(name: "TOMLKit", package: "TOMLKit"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                ], path: "Sources/Policy", swiftSettings: fastSettings),
+        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy"], path: "Sources/aegish"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
         .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
         .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax"], path: "Tests/PolicyTests"),
     ]
 )
