@@ -32,11 +32,14 @@ public struct GateRequest: Sendable {
     public var environment: [String]
     /// Where in the source the request comes from.
     public var pos: Pos
+    /// For `.exec`: names assigned on the command line itself (`VAR=x cmd`), which a policy may
+    /// refuse outright rather than strip.
+    public var assignedNames: [String]
 
     public init(action: GateAction, argv: [String], path: String, cwd: String,
-                environment: [String], pos: Pos) {
+                environment: [String], pos: Pos, assignedNames: [String] = []) {
         self.action = action; self.argv = argv; self.path = path; self.cwd = cwd
-        self.environment = environment; self.pos = pos
+        self.environment = environment; self.pos = pos; self.assignedNames = assignedNames
     }
 }
 
@@ -49,10 +52,32 @@ public enum GateDecision: Equatable, Sendable {
 
 public protocol Gate: AnyObject {
     func decide(_ request: GateRequest) -> GateDecision
+    /// Where command names are looked up; nil means the shell's `$PATH` (test gates only —
+    /// a policy always names its own path, so an agent's PATH cannot change what runs).
+    var searchPath: [String]? { get }
+    /// The environment an allowed program actually gets, from what the shell would pass.
+    func childEnvironment(_ environment: [String]) -> [String]
+    /// What the `allowed` builtin prints: what this gate lets an agent do.
+    func summary() -> String
+}
+
+extension Gate {
+    public var searchPath: [String]? { nil }
+    public func childEnvironment(_ environment: [String]) -> [String] { environment }
+    public func summary() -> String { "no policy is loaded: every command is allowed (test mode)\n" }
 }
 
 /// Allows everything. For tests of the language only; never the default for a governed user.
 public final class AllowAllGate: Gate {
     public init() {}
     public func decide(_ request: GateRequest) -> GateDecision { .allow }
+}
+
+/// Refuses everything, with one reason. Used when the policy could not be loaded: fail closed.
+public final class DenyAllGate: Gate {
+    let reason: String
+    public init(reason: String) { self.reason = reason }
+    public func decide(_ request: GateRequest) -> GateDecision { .deny(reason: reason) }
+    public var searchPath: [String]? { ["/nonexistent"] }
+    public func summary() -> String { "nothing is allowed: \(reason)\n" }
 }

@@ -162,7 +162,7 @@ extension Shell {
     func resolveCommand(_ name: String) -> String? {
         if name.contains("/") { return absolutePath(name, cwd: cwd) }
         if let hit = commandHash[name] { return hit }
-        let path = vars.value("PATH") ?? ""
+        let path = gate.searchPath?.joined(separator: ":") ?? (vars.value("PATH") ?? "")
         // A file found but not executable is remembered: running it then fails with 126, as bash.
         var notExecutable: String? = nil
         for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
@@ -191,9 +191,15 @@ extension Shell {
                 env.append(n + "=" + value)
             }
         }
-        let request = GateRequest(action: .exec, argv: argv, path: path, cwd: cwd, environment: env, pos: pos)
+        if let shell = ShellInvocation(argv: argv, path: path) {
+            // A shell is never started: aegish runs `sh -c …` / `bash file` itself, so every
+            // command inside goes through the same parser and the same gate.
+            return runShellInvocation(shell, assignments: assignments)
+        }
+        let request = GateRequest(action: .exec, argv: argv, path: path, cwd: cwd, environment: env, pos: pos,
+                                  assignedNames: assignments.map { $0.0 })
         if let refusal = refusal(for: request, what: name) { return refusal }
-        return spawnAndWait(path: path, argv: argv, env: env)
+        return spawnAndWait(path: path, argv: argv, env: gate.childEnvironment(env))
     }
 
     /// Asks the gate; prints the denial and returns 126 when refused, nil when allowed.

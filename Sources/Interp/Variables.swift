@@ -68,6 +68,15 @@ struct VariableStore {
 
     var inFunction: Bool { !frames.isEmpty }
 
+    /// What a newly started shell inherits: exported variables only, no function frames.
+    mutating func keepExportedOnly() {
+        table = table.filter { $0.value.exported && $0.value.value != nil }
+        for k in table.keys { table[k]?.readonly = false }
+        frames.removeAll()
+        exportGeneration &+= 1
+        noteChange("IFS")
+    }
+
     mutating func pushFrame() { frames.append([:]) }
 
     mutating func popFrame() {

@@ -40,6 +40,7 @@ let builtins: [String: Builtin] = [
     "exec": builtinExec,
     "kill": builtinKill,
     "times": builtinTimes,
+    "allowed": { sh, _ in sh.out(sh.gate.summary()); return 0 },
 ]
 
 /// POSIX special builtins: assignments before them persist.
