@@ -2,6 +2,7 @@ import Glibc
 import CSys
 import Interp
 import Syntax
+import Policy
 
 // aegish — invocation only: sh-compatible command line, then hand the program to the interpreter.
 //
@@ -62,12 +63,23 @@ var command: String? = nil
 var readStdin = false
 var parseOnly = false
 var options = ShellOptions()
+var policyFile = defaultPolicyFile
+var unrestricted = false
 
 optionLoop: while let a = args.first {
     if a == "--" { args.removeFirst(); break }
     if a == "--help" { writeOut(1, usage); exit(0) }
     if a == "--version" { writeOut(1, "aegish 0.1.0\n"); exit(0) }
     if a == "--login" { login = true; args.removeFirst(); continue }
+    if a == "--policy" {
+        args.removeFirst()
+        guard let f = args.first else { fail("--policy: option requires a file argument") }
+        policyFile = f
+        args.removeFirst()
+        continue
+    }
+    if a.hasPrefix("--policy=") { policyFile = String(a.dropFirst(9)); args.removeFirst(); continue }
+    if a == "--unrestricted" { unrestricted = true; args.removeFirst(); continue }
     guard a.count > 1, a.hasPrefix("-") || a.hasPrefix("+") else { break }
     args.removeFirst()
     let on = a.hasPrefix("-")
@@ -120,7 +132,7 @@ while let p = envp.pointee {
     envp += 1
 }
 
-let gate = AllowAllGate()
+let gate = unrestricted ? AllowAllGate() : makePolicyGate(policyFile, environment: environment)
 
 /// Parses or reports like sh: "aegish: line L:C: message", exit 2.
 func parseOrExit(_ text: String, label: String?) -> Script {

@@ -1,0 +1,363 @@
+import Glibc
+
+// The decision procedure. Everything a command does that the policy speaks about is collected
+// (the program and its rule, its options and arguments, the programs it would run in turn, the
+// files it names, the hosts it contacts, the variables set for it) and the strongest verdict wins:
+// deny beats ask beats allow. Anything that cannot be determined is refused.
+
+public final class PolicyEngine {
+    public let policy: Policy
+    let home: String?
+    let governedUID: uid_t
+    let readPatterns: [PathPattern]?
+    let writePatterns: [PathPattern]
+    let denyPatterns: [PathPattern]
+    let allowHosts: [HostPattern]
+    let denyHosts: [HostPattern]
+    /// Canonical program path → indices of the rules that name it.
+    private(set) var rulesByBinary: [String: [Int]] = [:]
+    /// Rule names that did not resolve to a program at load time (reported by `allowed`/lint).
+    private(set) var unresolvedNames: [String] = []
+    private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+
+    /// Compiles the policy for `home` (for `~`) and the governed user.
+    public init(policy: Policy, home: String?, governedUID: uid_t) throws {
+        self.policy = policy
+        self.home = home
+        self.governedUID = governedUID
+        func patterns(_ list: [String], _ what: String) throws -> [PathPattern] {
+            try list.map { text in
+                guard let p = PathPattern(text, home: home, workspace: policy.workspace) else {
+                    throw PolicyLoadError(location: SourceLocation(file: policy.file, line: 0, column: 0),
+                                          message: "\(what): cannot expand path pattern '\(text)' (is HOME set? is [policy] workspace set?)")
+                }
+                return p
+            }
+        }
+        readPatterns = try policy.paths.read.map { try patterns($0, "paths.read") }
+        writePatterns = try patterns(policy.paths.write, "paths.write")
+        denyPatterns = try patterns(policy.paths.deny, "paths.deny")
+        func hosts(_ list: [String], _ what: String) throws -> [HostPattern] {
+            try list.map { text in
+                guard let h = HostPattern(text) else {
+                    throw PolicyLoadError(location: SourceLocation(file: policy.file, line: 0, column: 0),
+                                          message: "\(what): invalid host pattern '\(text)'")
+                }
+                return h
+            }
+        }
+        allowHosts = try hosts(policy.network.allow, "network.allow")
+        denyHosts = try hosts(policy.network.deny, "network.deny")
+        for (i, rule) in policy.commands.enumerated() {
+            for name in rule.names {
+                if let path = resolve(name) {
+                    rulesByBinary[canonicalPath(path, cwd: "/"), default: []].append(i)
+                } else {
+                    unresolvedNames.append(name)
+                }
+            }
+        }
+    }
+
+    // MARK: resolving programs
+
+    /// A command name looked up in the policy's own search path (never the agent's PATH).
+    public func resolve(_ name: String) -> String? {
+        if name.contains("/") { return name.hasPrefix("/") ? name : nil }
+        for dir in policy.searchPath {
+            let candidate = dir + "/" + name
+            var st = stat()
+            if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    // MARK: exec
+
+    /// Decides running `argv` (argv[0] as typed; `path` the program the shell resolved, or nil to
+    /// resolve through the policy path). `assigned`: variables set on the command line.
+    public func decideExec(argv: [String], path: String?, cwd: String, assigned: [String] = [],
+                           depth: Int = 0) -> Decision {
+        guard let name = argv.first else { return Decision(.deny, rule: "exec", "empty command") }
+        if depth > 8 {
+            return Decision(.deny, rule: "exec", "commands nested more than 8 deep (\(name))")
+        }
+        guard let program = path ?? resolve(name) else {
+            return Decision(.deny, rule: "exec", "\(name) is not found in the policy's search path (\(policy.searchPath.joined(separator: ":")))")
+        }
+        let binary = canonicalPath(program.hasPrefix("/") ? program : cwd + "/" + program, cwd: cwd)
+        let base = basename(binary), typedBase = basename(name)
+        if depth > 0 && (shellProgramNames.contains(base) || shellProgramNames.contains(typedBase)) {
+            return Decision(.deny, rule: "exec",
+                            "\(name) would start a shell outside aegish; run the command directly (aegish runs `sh -c` itself only when typed as a command)")
+        }
+        if let why = untrustedBinary(binary) {
+            return Decision(.deny, rule: "binary-trust", why)
+        }
+
+        var decision: Decision
+        let indices = rulesByBinary[binary] ?? []
+        if indices.isEmpty {
+            let v = policy.defaultVerdict
+            decision = Decision(v, rule: "default",
+                                v == .deny ? "\(name) is not in the allowlist; run `allowed` to see what is"
+                                           : "\(name) has no rule; the policy default is \(v)")
+        } else {
+            decision = Decision(.allow, rule: "", "")
+            var first = true
+            for i in indices {
+                let d = decideRule(policy.commands[i], argv: argv, binary: binary, cwd: cwd, depth: depth)
+                decision = first ? d : decision.combined(with: d)
+                first = false
+            }
+        }
+        if decision.verdict == .deny { return decision }
+
+        // Variables set on the command line that the policy refuses (LD_PRELOAD=… cmd).
+        for n in assigned where matchesAny(n, policy.environment.deny) {
+            decision = decision.combined(with: Decision(.deny, rule: "environment.deny",
+                "\(n) may not be set for a program (it changes what runs); remove \(n)=…"))
+        }
+        // Files it names.
+        for use in pathUses(argv, cwd: cwd) {
+            decision = decision.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
+            if decision.verdict == .deny { return decision }
+        }
+        // Hosts it contacts.
+        if let targets = networkTargets(argv, cwd: cwd) {
+            for t in targets {
+                decision = decision.combined(with: decideHost(t))
+                if decision.verdict == .deny { return decision }
+            }
+        }
+        return decision
+    }
+
+    /// One rule's verdict for argv: options, argument patterns, and what the program runs in turn.
+    private func decideRule(_ rule: CommandRule, argv: [String], binary: String, cwd: String, depth: Int) -> Decision {
+        let name = argv[0]
+        var decision = Decision(rule.verdict, rule: rule.id,
+                                rule.reason ?? (rule.verdict == .allow ? "\(name) is allowed" : "\(name): \(rule.verdict) by rule \(rule.id)"))
+        if let pin = rule.sha256 {
+            guard let hex = fileHash(binary), hex == pin.lowercased() else {
+                return Decision(.deny, rule: rule.id, "\(binary) does not match the sha256 pinned in the policy")
+            }
+        }
+        let args = Array(argv.dropFirst())
+        let withValue = Set(rule.optionsWithValue)
+        if !rule.arguments.isEmpty {
+            // Argument rules refine the command's own verdict: when any matches, the strongest
+            // matching one replaces the base verdict (so a denied command can allow `status`).
+            let cmdArgs = commandArguments(args, withValue: withValue)
+            var matched: Decision? = nil
+            for a in rule.arguments where argumentsMatch(a.pattern, cmdArgs) {
+                let d = Decision(a.verdict, rule: a.id, a.reason ?? "\(name) \(a.pattern): \(a.verdict)")
+                matched = matched.map { $0.combined(with: d) } ?? d
+            }
+            if let m = matched { decision = m }
+        }
+        if let opt = matchingOptions(args, rules: rule.denyOptions, withValue: withValue).first {
+            return Decision(.deny, rule: rule.id + ":deny_options", "option \(opt.spelling) of \(name) is denied")
+        }
+        if let opt = matchingOptions(args, rules: rule.askOptions, withValue: withValue).first {
+            decision = decision.combined(with: Decision(.ask, rule: rule.id + ":ask_options",
+                                                        "option \(opt.spelling) of \(name) needs approval"))
+        }
+        if decision.verdict == .deny { return decision }
+        for inner in innerCommands(argv) {
+            let d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
+            decision = decision.combined(with: d)
+            if decision.verdict == .deny { return decision }
+        }
+        return decision
+    }
+
+    private func decideInner(_ inner: Inner, rule: CommandRule, outer: String, cwd: String, depth: Int) -> Decision {
+        switch inner {
+        case .argv(let argv, let env):
+            for assignment in env {
+                let n = String(assignment.split(separator: "=", maxSplits: 1).first ?? "")
+                if matchesAny(n, policy.environment.deny) {
+                    return Decision(.deny, rule: "environment.deny", "\(outer) would set \(n) for the program it runs")
+                }
+            }
+            guard !argv.isEmpty else { return Decision(.allow, rule: rule.id, "") }
+            let d = decideExec(argv: argv, path: nil, cwd: cwd, depth: depth + 1)
+            if d.verdict == .allow { return d }
+            return Decision(d.verdict, rule: d.ruleID, "\(outer) would run \(argv[0]): \(d.reason)")
+        case .shellScript, .shellFile:
+            return Decision(.deny, rule: rule.id,
+                            "\(outer) would start a shell outside aegish; run the commands directly instead")
+        case .inlineCode(let language, let code):
+            if language == "awk" && !awkRunsCommands(code) { return Decision(.allow, rule: rule.id, "") }
+            if language == "sed" && !sedExecutes(code) { return Decision(.allow, rule: rule.id, "") }
+            let v = rule.inlineCode ?? .deny
+            return Decision(v, rule: rule.id + ":inline_code",
+                            v == .allow ? "inline \(language) code allowed by \(rule.id)"
+                                        : "inline \(language) code cannot be checked by aegish; put it in a file in the workspace and run that")
+        case .unknown(let why):
+            return Decision(.deny, rule: rule.id, "\(outer): \(why); aegish cannot check what it would run")
+        }
+    }
+
+    // MARK: paths
+
+    /// Devices every program may use whatever the path lists say.
+    static let alwaysOpen: Set<String> = ["/dev/null", "/dev/zero", "/dev/stdin", "/dev/stdout", "/dev/stderr",
+                                          "/dev/tty", "/dev/urandom", "/dev/random", "/dev/full"]
+
+    public func decidePath(_ canonical: String, access: Access, raw: String) -> Decision {
+        if PolicyEngine.alwaysOpen.contains(raw) || PolicyEngine.alwaysOpen.contains(canonical)
+            || raw.hasPrefix("/dev/fd/") || raw.hasPrefix("/proc/self/fd/") {
+            return Decision(.allow, rule: "paths.devices", "")
+        }
+        if let p = denyPatterns.first(where: { $0.covers(canonical) }) {
+            return Decision(.deny, rule: "paths.deny", "\(raw) is under \(p.text), which the policy protects")
+        }
+        switch access {
+        case .write:
+            if writePatterns.contains(where: { $0.covers(canonical) }) {
+                return Decision(.allow, rule: "paths.write", "")
+            }
+            return Decision(policy.paths.outside, rule: "paths.write",
+                            "\(raw) (\(canonical)) is outside the writable paths: \(policy.paths.write.joined(separator: ", "))")
+        case .read:
+            guard let reads = readPatterns else { return Decision(.allow, rule: "paths.read", "") }
+            if reads.contains(where: { $0.covers(canonical) }) || writePatterns.contains(where: { $0.covers(canonical) }) {
+                return Decision(.allow, rule: "paths.read", "")
+            }
+            return Decision(policy.paths.outside, rule: "paths.read",
+                            "\(raw) (\(canonical)) is outside the readable paths")
+        }
+    }
+
+    /// Redirections, cd and source: the path as the shell will open it.
+    public func decideOpen(_ path: String, access: Access, cwd: String) -> Decision {
+        decidePath(canonicalPath(path, cwd: cwd), access: access, raw: path)
+    }
+
+    // MARK: network
+
+    func decideHost(_ t: NetTarget) -> Decision {
+        guard let host = t.host else {
+            return Decision(.deny, rule: "network", "cannot tell which host \(t.raw) reaches (\(t.why)); name the host explicitly")
+        }
+        if let p = denyHosts.first(where: { $0.matches(host) }) {
+            return Decision(.deny, rule: "network.deny", "\(host) is denied by \(p.text)")
+        }
+        if allowHosts.contains(where: { $0.matches(host) }) {
+            return Decision(.allow, rule: "network.allow", "")
+        }
+        return Decision(policy.network.outside, rule: "network.allow",
+                        "\(host) is not an allowed host (\(policy.network.allow.joined(separator: ", ")))")
+    }
+
+    // MARK: environment
+
+    /// What a program gets: the shell's exported variables filtered by pass/deny, then `set`,
+    /// PATH from the policy and SHELL pointing back at aegish.
+    public func childEnvironment(_ env: [String], shellPath: String) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(env.count + policy.environment.set.count + 2)
+        for entry in env {
+            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            if name == "PATH" || name == "SHELL" || policy.environment.set[name] != nil { continue }
+            if matchesAny(name, policy.environment.deny) { continue }
+            if let pass = policy.environment.pass, !matchesAny(name, pass) { continue }
+            out.append(entry)
+        }
+        for (k, v) in policy.environment.set.sorted(by: { $0.key < $1.key }) { out.append(k + "=" + v) }
+        out.append("PATH=" + policy.searchPath.joined(separator: ":"))
+        out.append("SHELL=" + shellPath)
+        return out
+    }
+
+    // MARK: trust
+
+    /// A program the governed user could have replaced is not trusted, whatever its name.
+    func untrustedBinary(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "\(path) does not exist" }
+        if writableBy(st) { return "\(path) can be modified by the governed user, so it is not trusted" }
+        let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        var dst = stat()
+        if stat(dir.isEmpty ? "/" : dir, &dst) == 0, writableBy(dst), (dst.st_mode & S_ISVTX) == 0 {
+            return "\(path) is in a directory the governed user can write, so it is not trusted"
+        }
+        return nil
+    }
+
+    private func writableBy(_ st: stat) -> Bool {
+        if governedUID == 0 { return false }   // root governs nothing it could not do anyway
+        if st.st_uid == governedUID { return true }
+        if st.st_mode & S_IWOTH != 0 { return true }
+        if st.st_mode & S_IWGRP != 0 && userInGroup(governedUID, st.st_gid) { return true }
+        return false
+    }
+
+    private func fileHash(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let mtime = Int(st.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(st.st_mtim.tv_nsec)
+        if let c = hashCache[path], c.mtime == mtime, c.size == Int(st.st_size) { return c.hex }
+        let hex = sha256Hex(ofFile: path)
+        hashCache[path] = (mtime, Int(st.st_size), hex)
+        return hex
+    }
+}
+
+/// Shell programs: never started by a program aegish runs (aegish runs shells itself).
+let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
+
+func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+
+/// `NAME` or `PREFIX*` patterns for variable names.
+func matchesAny(_ name: String, _ patterns: [String]) -> Bool {
+    for p in patterns {
+        if p.hasSuffix("*") {
+            if name.hasPrefix(p.dropLast()) { return true }
+        } else if p == name {
+            return true
+        }
+    }
+    return false
+}
+
+/// Group membership from /etc/group (no NSS in a static binary) plus the primary group from /etc/passwd.
+func userInGroup(_ uid: uid_t, _ gid: gid_t) -> Bool {
+    guard let passwd = readSmallFile("/etc/passwd") else { return true }   // unknown: assume the worst
+    var userName: Substring? = nil
+    for line in passwd.split(separator: "\n") {
+        let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        guard f.count >= 4, let u = uid_t(f[2]) else { continue }
+        if u == uid {
+            userName = f[0]
+            if gid_t(f[3]) == gid { return true }
+        }
+    }
+    guard let name = userName, let groups = readSmallFile("/etc/group") else { return userName == nil }
+    for line in groups.split(separator: "\n") {
+        let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        guard f.count >= 4, gid_t(f[2]) == gid else { continue }
+        return f[3].split(separator: ",").contains(name)
+    }
+    return false
+}
+
+func readSmallFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 16384)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes.append(contentsOf: buf[0..<n])
+        if bytes.count > 16 << 20 { return nil }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

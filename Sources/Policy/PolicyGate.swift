@@ -1,0 +1,59 @@
+import Glibc
+import Interp
+
+/// The Gate the shell uses under a policy: every exec, open, cd and source is decided by the
+/// PolicyEngine. Denials and asks carry "<rule id>: <reason>".
+public final class PolicyGate: Gate {
+    public let engine: PolicyEngine
+    let shellPath: String
+
+    public init(engine: PolicyEngine, shellPath: String) {
+        self.engine = engine
+        self.shellPath = shellPath
+    }
+
+    public func decide(_ r: GateRequest) -> GateDecision {
+        let d: Decision
+        switch r.action {
+        case .exec:
+            d = engine.decideExec(argv: r.argv, path: r.path, cwd: r.cwd, assigned: r.assignedNames)
+        case .open(let mode):
+            d = engine.decideOpen(r.path, access: mode == .read ? .read : .write, cwd: r.cwd)
+        case .cd, .source:
+            d = engine.decideOpen(r.path, access: .read, cwd: r.cwd)
+        }
+        switch d.verdict {
+        case .allow: return .allow
+        case .ask: return .ask(reason: "\(d.ruleID): \(d.reason)")
+        case .deny: return .deny(reason: "\(d.ruleID): \(d.reason)")
+        }
+    }
+
+    public var searchPath: [String]? { engine.policy.searchPath }
+
+    public func childEnvironment(_ environment: [String]) -> [String] {
+        engine.childEnvironment(environment, shellPath: shellPath)
+    }
+
+    public func summary() -> String {
+        let p = engine.policy
+        var s = "policy \(p.name) (\(p.file)); anything not listed: \(p.defaultVerdict)\n"
+        let byVerdict = Dictionary(grouping: p.commands, by: { $0.verdict })
+        for v in [Verdict.allow, .ask, .deny] {
+            guard let rules = byVerdict[v], !rules.isEmpty else { continue }
+            s += "\(v): " + rules.flatMap(\.names).sorted().joined(separator: " ") + "\n"
+            for r in rules where !r.arguments.isEmpty || !r.denyOptions.isEmpty || !r.askOptions.isEmpty {
+                var parts: [String] = []
+                for a in r.arguments { parts.append("\(a.pattern) → \(a.verdict)") }
+                if !r.denyOptions.isEmpty { parts.append("denied options: " + r.denyOptions.joined(separator: " ")) }
+                if !r.askOptions.isEmpty { parts.append("options needing approval: " + r.askOptions.joined(separator: " ")) }
+                s += "  \(r.id): " + parts.joined(separator: "; ") + "\n"
+            }
+        }
+        s += "write: " + p.paths.write.joined(separator: " ") + "\n"
+        if let read = p.paths.read { s += "read: " + read.joined(separator: " ") + "\n" }
+        if !p.paths.deny.isEmpty { s += "never: " + p.paths.deny.joined(separator: " ") + "\n" }
+        if !p.network.allow.isEmpty { s += "hosts: " + p.network.allow.joined(separator: " ") + "\n" }
+        return s
+    }
+}

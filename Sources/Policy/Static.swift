@@ -1,0 +1,270 @@
+import Syntax
+import Expand
+
+// Static analysis of a parsed script against the policy, without running anything: every simple
+// command in every branch, loop, function, substitution and redirection. Used for the policy's
+// own [[test]] examples (and the dry run). Words that need the running shell (variables,
+// substitution output) cannot be known: a command whose *name* is not known is denied; one whose
+// arguments are partly unknown gets at least `ask` ("depends on values known only when it runs").
+
+public struct Finding: Sendable {
+    public var decision: Decision
+    /// The command or path as far as it is known, e.g. `git push --force` or `> /etc/passwd`.
+    public var what: String
+    public var pos: Pos
+}
+
+public struct StaticAnalysis {
+    public var findings: [Finding] = []
+    /// The strongest verdict over all findings (allow when nothing runs).
+    public var decision: Decision {
+        var d = Decision(.allow, rule: "static", "nothing that needs a decision")
+        var first = true
+        for f in findings {
+            d = first ? f.decision : d.combined(with: f.decision)
+            first = false
+        }
+        return d
+    }
+}
+
+public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: String?) -> StaticAnalysis {
+    var a = Analyzer(engine: engine, cwd: cwd, home: home)
+    a.script(script)
+    return a.result
+}
+
+/// Builtins that only affect the shell itself (no files, no programs).
+private let inertBuiltins: Set<String> = [":", "true", "false", "echo", "printf", "test", "[", "pwd", "export",
+    "readonly", "local", "unset", "set", "shift", "exit", "return", "break", "continue", "read", "type",
+    "wait", "trap", "umask", "getopts", "let", "kill", "times", "allowed"]
+
+private struct Analyzer {
+    let engine: PolicyEngine
+    var cwd: String
+    let home: String?
+    var result = StaticAnalysis()
+    var functions: [String: FunctionDef] = [:]
+    var analyzedFunctions: Set<String> = []
+    var depth = 0
+
+    init(engine: PolicyEngine, cwd: String, home: String?) {
+        self.engine = engine; self.cwd = cwd; self.home = home
+    }
+
+    mutating func add(_ d: Decision, _ what: String, _ pos: Pos) {
+        result.findings.append(Finding(decision: d, what: what, pos: pos))
+    }
+
+    mutating func script(_ s: Script) {
+        for item in s.items {
+            pipeline(item.andOr.first)
+            for (_, p) in item.andOr.rest { pipeline(p) }
+        }
+    }
+
+    mutating func pipeline(_ p: Pipeline) {
+        for c in p.commands { command(c) }
+    }
+
+    mutating func command(_ c: Command) {
+        switch c {
+        case .simple(let sc): simple(sc)
+        case .function(let f):
+            functions[f.name] = f
+        case .compound(let cc, let redirs, _):
+            compound(cc)
+            for r in redirs { redirection(r) }
+        }
+    }
+
+    mutating func compound(_ cc: CompoundCommand) {
+        switch cc {
+        case .brace(let s), .subshell(let s): script(s)
+        case .ifClause(let ic):
+            for (c, b) in ic.branches { script(c); script(b) }
+            if let e = ic.elseBody { script(e) }
+        case .loop(let l): script(l.condition); script(l.body)
+        case .forLoop(let f):
+            f.items?.forEach { substitutions(in: $0) }
+            script(f.body)
+        case .arithFor(let f):
+            [f.initial, f.condition, f.step].compactMap { $0 }.forEach { substitutions(in: $0) }
+            script(f.body)
+        case .caseClause(let c):
+            substitutions(in: c.subject)
+            for item in c.items { script(item.body) }
+        case .condition(let e): condition(e)
+        case .arithmetic(let w): substitutions(in: w)
+        }
+    }
+
+    mutating func condition(_ e: CondExpr) {
+        switch e {
+        case .word(let w), .unary(_, let w): substitutions(in: w)
+        case .binary(_, let a, let b): substitutions(in: a); substitutions(in: b)
+        case .not(let x), .group(let x): condition(x)
+        case .and(let x, let y), .or(let x, let y): condition(x); condition(y)
+        }
+    }
+
+    mutating func simple(_ sc: SimpleCommand) {
+        for a in sc.assignments { substitutions(in: a.value) }
+        for w in sc.words { substitutions(in: w) }
+        for r in sc.redirections { redirection(r) }
+        guard !sc.words.isEmpty else { return }
+        var argv: [String] = []
+        var unknownArgs = false
+        for (i, w) in sc.words.enumerated() {
+            if let fields = staticFields(w) {
+                argv.append(contentsOf: fields)
+            } else if i == 0 {
+                add(Decision(.deny, rule: "static", "the command name comes from a value known only when it runs"),
+                    describe(sc.words), sc.pos)
+                return
+            } else {
+                unknownArgs = true
+            }
+        }
+        guard let name = argv.first else { return }
+        let what = argv.joined(separator: " ")
+        if let f = functions[name] {
+            if !analyzedFunctions.contains(name) {
+                analyzedFunctions.insert(name)
+                command(f.body)
+            }
+            return
+        }
+        switch name {
+        case "cd":
+            if let dir = argv.dropFirst().first(where: { !$0.hasPrefix("-") }) {
+                add(engine.decideOpen(dir, access: .read, cwd: cwd), what, sc.pos)
+                if !unknownArgs && dir.hasPrefix("/") { cwd = dir }
+            }
+            return
+        case "source", ".":
+            if argv.count > 1 { add(engine.decideOpen(argv[1], access: .read, cwd: cwd), what, sc.pos) }
+            return
+        case "eval":
+            if unknownArgs {
+                add(Decision(.deny, rule: "static", "eval of a value known only when it runs"), what, sc.pos)
+            } else {
+                nested(argv.dropFirst().joined(separator: " "), what: what, pos: sc.pos)
+            }
+            return
+        case "exec", "command":
+            let rest = Array(argv.dropFirst().drop(while: { $0.hasPrefix("-") }))
+            if !rest.isEmpty { run(rest, unknownArgs: unknownArgs, assigned: sc.assignments.map(\.name), pos: sc.pos) }
+            return
+        default:
+            if inertBuiltins.contains(name) { return }
+        }
+        if shellProgramNames.contains(basename(name)) || basename(name) == "aegish" {
+            // aegish runs `sh -c TEXT` itself: analyse TEXT.
+            if let i = argv.firstIndex(of: "-c"), i + 1 < argv.count, !unknownArgs {
+                nested(argv[i + 1], what: what, pos: sc.pos)
+            } else {
+                add(Decision(.ask, rule: "static", "a shell whose commands are known only when it runs"), what, sc.pos)
+            }
+            return
+        }
+        run(argv, unknownArgs: unknownArgs, assigned: sc.assignments.map(\.name), pos: sc.pos)
+    }
+
+    mutating func run(_ argv: [String], unknownArgs: Bool, assigned: [String], pos: Pos) {
+        var d = engine.decideExec(argv: argv, path: nil, cwd: cwd, assigned: assigned)
+        if unknownArgs && d.verdict == .allow {
+            d = Decision(.ask, rule: d.ruleID, "\(argv[0]): some arguments are known only when it runs")
+        }
+        add(d, argv.joined(separator: " "), pos)
+    }
+
+    mutating func nested(_ text: String, what: String, pos: Pos) {
+        guard depth < 8 else {
+            add(Decision(.deny, rule: "static", "nested too deeply"), what, pos)
+            return
+        }
+        do {
+            let s = try parseCompleteInput(text).script
+            depth += 1
+            script(s)
+            depth -= 1
+        } catch {
+            add(Decision(.deny, rule: "static", "does not parse: \(error)"), what, pos)
+        }
+    }
+
+    mutating func redirection(_ r: Redirection) {
+        if let hd = r.hereDoc { substitutions(in: hd.body) }
+        substitutions(in: r.target)
+        let access: Access
+        switch r.op {
+        case .input: access = .read
+        case .output, .clobber, .append, .readWrite, .outputBoth, .appendBoth: access = .write
+        case .dupOutput:
+            if let t = staticFields(r.target)?.first, r.fd == nil, Int(t) == nil, t != "-" { access = .write } else { return }
+        case .dupInput, .hereDoc, .hereDocStrip, .hereString: return
+        }
+        guard let fields = staticFields(r.target), fields.count == 1 else {
+            add(Decision(.ask, rule: "static", "redirection to a file named only when it runs"), "redirection", r.pos)
+            return
+        }
+        add(engine.decideOpen(fields[0], access: access, cwd: cwd), (access == .read ? "< " : "> ") + fields[0], r.pos)
+    }
+
+    /// Command substitutions anywhere in a word are programs too.
+    mutating func substitutions(in w: Word) {
+        for p in w.parts { part(p) }
+    }
+
+    mutating func part(_ p: WordPart) {
+        switch p {
+        case .commandSub(let s, _): script(s)
+        case .doubleQuoted(let inner): inner.forEach { part($0) }
+        case .arithmetic(let w): substitutions(in: w)
+        case .param(let pe):
+            switch pe.op {
+            case .useDefault(let w, _), .assignDefault(let w, _), .useAlternative(let w, _),
+                 .removePrefix(let w, _), .removeSuffix(let w, _):
+                substitutions(in: w)
+            case .errorIfUnset(let w, _): if let w = w { substitutions(in: w) }
+            case .replace(let a, let b, _): substitutions(in: a); if let b = b { substitutions(in: b) }
+            case .substring(let a, let b): substitutions(in: a); if let b = b { substitutions(in: b) }
+            case .caseChange(_, let w): if let w = w { substitutions(in: w) }
+            case .none, .length: break
+            }
+        case .literal, .quoted, .tilde: break
+        }
+    }
+
+    /// The fields of a word if they can be known without running anything; nil otherwise.
+    func staticFields(_ w: Word) -> [String]? {
+        var text = ""
+        var hasBraces = false
+        for p in w.parts {
+            switch p {
+            case .literal(let t): text += t; if t.contains("{") { hasBraces = true }
+            case .quoted(let t): text += t
+            case .tilde(let name):
+                guard let h = expandTilde(name, home: home) else { return nil }
+                text += h
+            case .doubleQuoted(let inner):
+                for q in inner {
+                    switch q {
+                    case .quoted(let t), .literal(let t): text += t
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
+        }
+        if hasBraces, let variants = try? expandBraces(w.parts), variants.count > 1 {
+            return variants.compactMap { staticFields(Word(parts: $0, pos: w.pos))?.first }
+        }
+        return [text]
+    }
+
+    func describe(_ words: [Word]) -> String {
+        words.map { w in staticFields(w)?.joined(separator: " ") ?? "…" }.joined(separator: " ")
+    }
+}

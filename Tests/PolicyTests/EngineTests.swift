@@ -1,0 +1,219 @@
+import XCTest
+import Glibc
+@testable import Policy
+
+/// The decision procedure, rule type by rule type, each with what it must allow and what it must
+/// refuse — including the ways peers get bypassed.
+final class EngineTests: XCTestCase {
+    var ws = ""
+    var home = ""
+    var engine: PolicyEngine!
+
+    override func setUpWithError() throws {
+        var t1 = Array("/tmp/aegish-ws-XXXXXX".utf8CString)
+        ws = String(cString: mkdtemp(&t1)!)
+        var t2 = Array("/tmp/aegish-home-XXXXXX".utf8CString)
+        home = String(cString: mkdtemp(&t2)!)
+        mkdir(home + "/.ssh", 0o700)
+        engine = try PolicyEngine(policy: samplePolicy(), home: home, governedUID: 65534)
+    }
+
+    override func tearDown() {
+        _ = system("rm -rf '\(ws)' '\(ws)-evil' '\(home)'")
+    }
+
+    func samplePolicy() -> Policy {
+        var p = Policy()
+        p.name = "test"
+        p.defaultVerdict = .deny
+        p.searchPath = ["/usr/bin", "/bin"]
+        p.workspace = ws
+        p.paths.write = ["$WORKSPACE", "/tmp"]
+        p.paths.deny = ["~/.ssh"]
+        p.network.allow = ["pypi.org", "files.pythonhosted.org"]
+        p.environment.deny = ["LD_*", "BASH_ENV"]
+        p.environment.set = ["PAGER": "cat"]
+        func rule(_ id: String, _ v: Verdict, _ body: (inout CommandRule) -> Void = { _ in }) -> CommandRule {
+            var r = CommandRule(id: id, names: [id], verdict: v)
+            body(&r)
+            return r
+        }
+        p.commands = [
+            rule("ls", .allow), rule("cat", .allow), rule("echo", .allow), rule("touch", .allow),
+            rule("rm", .allow) { $0.denyOptions = ["--no-preserve-root"]; $0.askOptions = ["-r", "--recursive"] },
+            rule("git", .allow) {
+                $0.optionsWithValue = ["-c", "-C"]
+                $0.denyOptions = ["--force"]
+                $0.arguments = [ArgumentRule(pattern: "push *", verdict: .ask, id: "git-push"),
+                                ArgumentRule(pattern: "reset --hard*", verdict: .deny, id: "git-reset-hard")]
+            },
+            rule("curl", .allow), rule("env", .allow), rule("xargs", .allow), rule("find", .allow),
+            rule("nice", .allow), rule("timeout", .allow),
+            rule("python3", .allow) { $0.inlineCode = .ask },
+            rule("awk", .allow),
+            rule("sudo", .deny),
+            rule("chmod", .deny) { $0.arguments = [ArgumentRule(pattern: "+x *", verdict: .allow, id: "chmod-x")] },
+        ]
+        return p
+    }
+
+    func verdict(_ argv: [String], cwd: String? = nil, assigned: [String] = []) -> Verdict {
+        engine.decideExec(argv: argv, path: nil, cwd: cwd ?? ws, assigned: assigned).verdict
+    }
+
+    // MARK: binaries
+
+    func testUnknownCommandIsDeniedByDefaultWithAReason() {
+        let d = engine.decideExec(argv: ["wget", "x"], path: nil, cwd: ws)
+        XCTAssertEqual(d.verdict, .deny)
+        XCTAssertEqual(d.ruleID, "default")
+        XCTAssertTrue(d.reason.contains("allowed"), d.reason)
+    }
+
+    func testSameBinaryGetsSameDecisionHoweverReached() throws {
+        XCTAssertEqual(verdict(["ls", ws]), .allow)
+        XCTAssertEqual(verdict(["/bin/ls", ws]), .allow)
+        XCTAssertEqual(verdict(["/usr/bin/ls", ws]), .allow)
+        symlink("/usr/bin/sudo", ws + "/harmless")
+        XCTAssertEqual(engine.decideExec(argv: ["harmless"], path: ws + "/harmless", cwd: ws).verdict, .deny,
+                       "a symlink to sudo is sudo")
+        XCTAssertEqual(verdict(["/usr/bin/sudo", "ls"]), .deny)
+    }
+
+    func testBinaryWritableByTheGovernedUserIsNotTrusted() throws {
+        let dir = ws + "/bin"
+        mkdir(dir, 0o755)
+        XCTAssertEqual(system("cp /usr/bin/true \(dir)/ls && chown 65534 \(dir)/ls"), 0)
+        let d = engine.decideExec(argv: ["\(dir)/ls"], path: "\(dir)/ls", cwd: ws)
+        XCTAssertEqual(d.verdict, .deny)
+        XCTAssertEqual(d.ruleID, "binary-trust")
+    }
+
+    func testSha256Pin() throws {
+        var p = samplePolicy()
+        var r = CommandRule(id: "true", names: ["true"], verdict: .allow)
+        r.sha256 = sha256Hex(ofFile: "/usr/bin/true")
+        p.commands.append(r)
+        let good = try PolicyEngine(policy: p, home: home, governedUID: 65534)
+        XCTAssertEqual(good.decideExec(argv: ["true"], path: nil, cwd: ws).verdict, .allow)
+        p.commands[p.commands.count - 1].sha256 = String(repeating: "0", count: 64)
+        let bad = try PolicyEngine(policy: p, home: home, governedUID: 65534)
+        XCTAssertEqual(bad.decideExec(argv: ["true"], path: nil, cwd: ws).verdict, .deny)
+    }
+
+    // MARK: options and arguments
+
+    func testDeniedOptionHoweverSpelled() {
+        for argv in [["rm", "--no-preserve-root", "x"], ["rm", "--no-preserve", "x"], ["rm", "x", "--no-preserve-root"],
+                     ["rm", "--no-preserve-root=yes", "x"]] {
+            XCTAssertEqual(verdict(argv), .deny, argv.joined(separator: " "))
+        }
+        XCTAssertEqual(verdict(["rm", "--", "--no-preserve-root"]), .allow, "after -- it is a file name")
+    }
+
+    func testAskedOptionHoweverSpelled() {
+        for argv in [["rm", "-rf", "x"], ["rm", "-fr", "x"], ["rm", "-r", "-f", "x"], ["rm", "-fvr", "x"],
+                     ["rm", "--recursive", "--force", "x"], ["rm", "--recur", "x"], ["rm", "x", "-r"]] {
+            XCTAssertEqual(verdict(argv), .ask, argv.joined(separator: " "))
+        }
+        XCTAssertEqual(verdict(["rm", "-f", "x"]), .allow)
+        XCTAssertEqual(verdict(["rm", "-R", "x"]), .allow, "-R is not -r for this rule (case matters)")
+    }
+
+    func testSubcommandsAndGlobalOptionsBeforeThem() {
+        XCTAssertEqual(verdict(["git", "status"]), .allow)
+        XCTAssertEqual(verdict(["git", "push", "origin", "main"]), .ask)
+        XCTAssertEqual(verdict(["git", "-C", ws, "-c", "x=y", "push"]), .ask)
+        XCTAssertEqual(verdict(["git", "-c", "x=y", "push", "--force"]), .deny)
+        XCTAssertEqual(verdict(["git", "push", "--forc"]), .deny)
+        XCTAssertEqual(verdict(["git", "reset", "--hard"]), .deny)
+        XCTAssertEqual(verdict(["git", "reset", "--soft"]), .allow)
+    }
+
+    func testDenyBeatsAskBeatsAllowAndArgumentRulesRefine() {
+        XCTAssertEqual(verdict(["chmod", "+x", ws + "/a"]), .allow, "argument rule allows inside a denied command")
+        XCTAssertEqual(verdict(["chmod", "777", ws + "/a"]), .deny)
+        XCTAssertEqual(verdict(["git", "push", "--force"]), .deny, "deny option beats ask pattern")
+    }
+
+    // MARK: commands that run commands
+
+    func testWrappersAreCheckedAsIfTypedDirectly() {
+        XCTAssertEqual(verdict(["env", "sudo", "ls"]), .deny)
+        XCTAssertEqual(verdict(["env", "FOO=1", "ls", ws]), .allow)
+        XCTAssertEqual(verdict(["env", "LD_PRELOAD=/x.so", "ls"]), .deny)
+        XCTAssertEqual(verdict(["nice", "-n", "5", "sudo", "ls"]), .deny)
+        XCTAssertEqual(verdict(["timeout", "5", "rm", "--no-preserve-root", "x"]), .deny)
+        XCTAssertEqual(verdict(["xargs", "sudo"]), .deny)
+        XCTAssertEqual(verdict(["xargs", "rm", "-f"]), .allow)
+        XCTAssertEqual(verdict(["find", ".", "-exec", "sudo", "ls", ";"]), .deny)
+        XCTAssertEqual(verdict(["find", ".", "-name", "*.o", "-exec", "rm", "-f", "{}", ";"]), .allow)
+        XCTAssertEqual(verdict(["env", "nice", "timeout", "3", "sudo", "x"]), .deny, "nested wrappers")
+    }
+
+    func testShellsStartedByProgramsAreRefused() {
+        XCTAssertEqual(verdict(["find", ".", "-exec", "sh", "-c", "ls", ";"]), .deny)
+        XCTAssertEqual(verdict(["xargs", "bash", "-c", "ls"]), .deny)
+        XCTAssertEqual(verdict(["env", "/bin/sh", "-c", "ls"]), .deny)
+    }
+
+    func testInterpretersInlineCode() {
+        XCTAssertEqual(verdict(["python3", "-c", "print(1)"]), .ask)
+        XCTAssertEqual(verdict(["python3", ws + "/app.py"]), .allow)
+        XCTAssertEqual(verdict(["awk", "{print $1}", ws + "/f"]), .allow)
+        XCTAssertEqual(verdict(["awk", "BEGIN{system(\"rm x\")}"]), .deny)
+        XCTAssertEqual(verdict(["awk", "BEGIN{print | \"sh\"}"]), .deny)
+    }
+
+    // MARK: paths
+
+    func testWritesConfinedToWritablePaths() throws {
+        XCTAssertEqual(verdict(["rm", ws + "/a"]), .allow)
+        XCTAssertEqual(verdict(["rm", "/etc/passwd"]), .deny)
+        XCTAssertEqual(verdict(["rm", ws + "/../../etc/passwd"]), .deny, "..")
+        XCTAssertEqual(verdict(["rm", "../../etc/passwd"], cwd: ws), .deny, "relative ..")
+        mkdir(ws + "-evil", 0o755)
+        XCTAssertEqual(verdict(["rm", ws + "-evil/x"]), .deny, "sibling prefix")
+        symlink("/etc", ws + "/etc-link")
+        XCTAssertEqual(verdict(["rm", ws + "/etc-link/passwd"]), .deny, "symlink out of the workspace")
+        XCTAssertEqual(verdict(["touch", "/tmp/x"]), .allow)
+    }
+
+    func testDeniedPathsEvenForReads() {
+        XCTAssertEqual(verdict(["cat", home + "/.ssh/id_rsa"]), .deny)
+        XCTAssertEqual(verdict(["cat", "/etc/hostname"]), .allow, "reads are unrestricted in this policy")
+        XCTAssertEqual(engine.decideOpen(home + "/.ssh/config", access: .read, cwd: ws).verdict, .deny)
+    }
+
+    func testRedirectionTargets() {
+        XCTAssertEqual(engine.decideOpen("/etc/cron.d/x", access: .write, cwd: ws).verdict, .deny)
+        XCTAssertEqual(engine.decideOpen("out.txt", access: .write, cwd: ws).verdict, .allow)
+        XCTAssertEqual(engine.decideOpen("/dev/null", access: .write, cwd: ws).verdict, .allow)
+        XCTAssertEqual(engine.decideOpen("../x", access: .write, cwd: ws).verdict, .deny)
+    }
+
+    // MARK: network
+
+    func testHosts() {
+        XCTAssertEqual(verdict(["curl", "-o", ws + "/i", "https://pypi.org/simple/"]), .allow)
+        XCTAssertEqual(verdict(["curl", "https://evil.example/"]), .deny)
+        XCTAssertEqual(verdict(["curl", "http://pypi.org@evil.example/"]), .deny, "userinfo trick")
+        XCTAssertEqual(verdict(["curl", "http://pypi.org.evil.example/"]), .deny, "suffix trick")
+        XCTAssertEqual(verdict(["curl", "http://1.2.3.4/"]), .deny, "IP literal")
+    }
+
+    // MARK: environment
+
+    func testEnvironment() {
+        XCTAssertEqual(verdict(["ls", ws], assigned: ["LD_PRELOAD"]), .deny)
+        XCTAssertEqual(verdict(["ls", ws], assigned: ["FOO"]), .allow)
+        let env = engine.childEnvironment(["PATH=/tmp/evil", "LD_LIBRARY_PATH=/x", "HOME=/h", "PAGER=less", "SHELL=/bin/bash"],
+                                          shellPath: "/usr/local/bin/aegish")
+        XCTAssertTrue(env.contains("PATH=/usr/bin:/bin"))
+        XCTAssertTrue(env.contains("SHELL=/usr/local/bin/aegish"))
+        XCTAssertTrue(env.contains("PAGER=cat"))
+        XCTAssertTrue(env.contains("HOME=/h"))
+        XCTAssertFalse(env.contains { $0.hasPrefix("LD_") })
+        XCTAssertFalse(env.contains("PATH=/tmp/evil"))
+    }
+}
