@@ -130,7 +130,13 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         // Can the user replace `entry` through its directory?
         if let why = writable(dir.st, "directory \(dir.path)") {
             let sticky = dir.st.st_mode & S_ISVTX != 0
-            if !(sticky && dir.st.st_uid != uid && st.st_uid != uid) { return refuse(why) }
+            if sticky && dir.st.st_uid != uid {
+                if st.st_uid == uid {
+                    return refuse("\(entry) is owned by uid \(uid) (the sticky bit on \(dir.path) does not protect it)")
+                }
+            } else {
+                return refuse(why)
+            }
         }
         switch st.st_mode & S_IFMT {
         case S_IFLNK:
