@@ -337,6 +337,20 @@ final class LoadTests: XCTestCase {
         return p
     }()
 
+    func testManPageExampleLoads() throws {
+        let path = LoadTests.repoRoot + "/man/aegish-allowlist.5"
+        guard let roff = readTextFile(path) else { return XCTFail("cannot read \(path)") }
+        guard let start = roff.range(of: ".SH EXAMPLE\n.EX\n"), let end = roff.range(of: "\n.EE\n", range: start.upperBound..<roff.endIndex) else {
+            return XCTFail("no EXAMPLE section")
+        }
+        let text = roff[start.upperBound..<end.lowerBound].replacingOccurrences(of: "\\-", with: "-")
+        let p = try parsePolicy(text, file: "man")
+        XCTAssertEqual(p.commands.map(\.id), ["git", "privilege"])
+        XCTAssertEqual(p.commands[0].arguments.first?.id, "git:1")
+        XCTAssertEqual(p.tests.last?.rule, "git:1")
+        XCTAssertEqual(p.commands[0].optionsWithValue, ["-C", "-c", "--git-dir", "--work-tree"])
+    }
+
     func testExamplePolicyLoads() throws {
         let path = LoadTests.repoRoot + "/allowlist.example.toml"
         guard let text = readTextFile(path) else { return XCTFail("cannot read \(path)") }
