@@ -29,13 +29,13 @@ func checkPolicy(_ text: String, file: String) -> (policy: Policy?, problems: [P
     // toml++ reads a C string: anything after a NUL would be silently dropped (and with it, say,
     // a deny list), so a NUL anywhere is refused before parsing.
     var line = 1, column = 1
-    for u in text.unicodeScalars {
+    if text.utf8.withContiguousStorageIfAvailable({ $0.contains(0) }) ?? text.utf8.contains(0) { for u in text.unicodeScalars {
         if u == "\0" {
             return (nil, [PolicyLoadError(file: file, line: line, column: column,
                                           "the policy contains a NUL character; remove it")])
         }
         if u == "\n" { line += 1; column = 1 } else { column += 1 }
-    }
+    } }
     let root: TOMLTable
     do {
         root = try TOMLTable(string: text)
@@ -46,7 +46,7 @@ func checkPolicy(_ text: String, file: String) -> (policy: Policy?, problems: [P
     } catch {
         return (nil, [PolicyLoadError(file: file, line: 0, column: 0, "invalid TOML: \(error)")])
     }
-    var reader = PolicyReader(file: file, locator: KeyLocator(text: text))
+    var reader = PolicyReader(file: file, text: text)
     let policy = reader.read(root)
     let problems = reader.problems.enumerated().sorted { a, b in
         let la = a.element.location.line == 0 ? Int.max : a.element.location.line
@@ -66,21 +66,36 @@ private let verdictHelp = "use \"allow\", \"ask\" or \"deny\""
 
 private struct PolicyReader {
     let file: String
-    let locator: KeyLocator
+    let text: String
     var problems: [PolicyLoadError] = []
-    /// Rule ids (commands and argument rules) → where each was defined.
-    var ruleIDs: [String: SourceLocation] = [:]
+    /// Rule ids (commands and argument rules) → the path that defined each (`id` key or table).
+    var ruleIDs: [String: (path: TOMLPath, explicit: Bool)] = [:]
+    /// Built only when a position is needed beyond the table headers (i.e. for a problem):
+    /// a policy that loads pays only for `headers`.
+    var fullLocator: KeyLocator? = nil
+    var headers: [String: [TextPosition]]? = nil
 
-    init(file: String, locator: KeyLocator) {
+    init(file: String, text: String) {
         self.file = file
-        self.locator = locator
+        self.text = text
     }
 
-    func location(_ path: TOMLPath, value: Bool) -> SourceLocation {
-        if let p = locator.position(of: path, value: value) {
+    mutating func location(_ path: TOMLPath, value: Bool) -> SourceLocation {
+        if fullLocator == nil { fullLocator = KeyLocator(text: text) }
+        if let p = fullLocator!.position(of: path, value: value) {
             return SourceLocation(file: file, line: p.line, column: p.column)
         }
         return SourceLocation(file: file, line: 0, column: 0)
+    }
+
+    /// Where the `index`th of `count` top-level `[[name]]` tables starts: from a quick scan of
+    /// header lines when it found exactly `count` of them, else from the full locator.
+    mutating func headerLocation(_ name: String, _ index: Int, of count: Int) -> SourceLocation {
+        if headers == nil { headers = KeyLocator.arrayTableHeaders(in: text) }
+        if let found = headers?[name], found.count == count {
+            return SourceLocation(file: file, line: found[index].line, column: found[index].column)
+        }
+        return location([.key(name), .index(index)], value: false)
     }
 
     /// Reports a problem at `path`: at its value (default), or at its key / table header.
@@ -124,7 +139,7 @@ private struct PolicyReader {
             problem(path, "\(what) must be a string, not \(typeName(v))")
             return nil
         }
-        if s.unicodeScalars.contains("\0") {
+        if hasByte(s, "\0") {
             problem(path, "\(what) contains a NUL character")
             return nil
         }
@@ -176,13 +191,16 @@ private struct PolicyReader {
         if let t = table(root, "environment", [.key("environment")], "[environment]") {
             readEnvironment(t, into: &policy)
         }
+        let commandCount = root["command"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "command") {
-            if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, policy: policy) {
+            if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, of: commandCount,
+                                      policy: policy) {
                 policy.commands.append(rule)
             }
         }
+        let testCount = root["test"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "test") {
-            if let test = readTest(t, [.key("test"), .index(i)], number: i + 1, policy: policy) {
+            if let test = readTest(t, [.key("test"), .index(i)], number: i + 1, of: testCount, policy: policy) {
                 policy.tests.append(test)
             }
         }
@@ -230,7 +248,7 @@ private struct PolicyReader {
         if let dirs = strings(t, "path", pathKey, "policy.path") {
             var ok: [String] = []
             for (i, d) in dirs.enumerated() {
-                if d.hasPrefix("/") && !d.contains("\0") {
+                if d.hasPrefix("/") && !hasByte(d, "\0") {
                     ok.append(d)
                 } else {
                     let why = d.hasPrefix("$WORKSPACE") || d.hasPrefix("~")
@@ -310,13 +328,14 @@ private struct PolicyReader {
         }
     }
 
-    mutating func defineRuleID(_ id: String, at loc: SourceLocation, path: TOMLPath, explicit: Bool, what: String) {
+    mutating func defineRuleID(_ id: String, path: TOMLPath, explicit: Bool, what: String) {
         if let first = ruleIDs[id] {
-            let firstAt = first.line > 0 ? " (first defined at \(first))" : ""
+            let at = location(first.path, value: first.explicit)
+            let firstAt = at.line > 0 ? " (first defined at \(at))" : ""
             problem(path, atKey: !explicit,
                     "duplicate rule id \"\(id)\"\(firstAt); give this \(what) a different id = \"…\"")
         } else {
-            ruleIDs[id] = loc
+            ruleIDs[id] = (path, explicit)
         }
     }
 
@@ -329,7 +348,8 @@ private struct PolicyReader {
         return list
     }
 
-    mutating func readCommand(_ t: TOMLTable, _ base: TOMLPath, number: Int, policy: Policy) -> CommandRule? {
+    mutating func readCommand(_ t: TOMLTable, _ base: TOMLPath, number: Int, of commandCount: Int,
+                              policy: Policy) -> CommandRule? {
         let before = problems.count
         // Names first: the label and the default id come from them.
         var names: [String] = []
@@ -377,13 +397,11 @@ private struct PolicyReader {
         }
         let decision = verdict(t, "decision", base + [.key("decision")], "\(label): decision",
                                required: "\(label) has no decision; add decision = \"allow\" | \"ask\" | \"deny\"")
-        let loc = location(base, value: false)
-        defineRuleID(id, at: explicitID != nil ? location(base + [.key("id")], value: true) : loc,
-                     path: explicitID != nil ? base + [.key("id")] : base, explicit: explicitID != nil,
+        defineRuleID(id, path: explicitID != nil ? base + [.key("id")] : base, explicit: explicitID != nil,
                      what: "command")
 
         var rule = CommandRule(id: id, names: names, verdict: decision ?? .deny)
-        rule.location = loc
+        rule.location = headerLocation("command", number - 1, of: commandCount)
         rule.reason = string(t, "reason", base + [.key("reason")], "\(label): reason")
         if let sha = string(t, "sha256", base + [.key("sha256")], "\(label): sha256") {
             if sha.utf8.count == 64 && sha.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit }) {
@@ -422,8 +440,7 @@ private struct PolicyReader {
                     explicitArgID = true
                 }
             }
-            defineRuleID(argID, at: location(explicitArgID ? p + [.key("id")] : p, value: explicitArgID),
-                         path: explicitArgID ? p + [.key("id")] : p, explicit: explicitArgID,
+            defineRuleID(argID, path: explicitArgID ? p + [.key("id")] : p, explicit: explicitArgID,
                          what: "argument rule")
             var arg = ArgumentRule(pattern: pattern ?? "", verdict: v ?? .deny, id: argID)
             arg.reason = string(a, "reason", p + [.key("reason")], "\(argLabel): reason")
@@ -432,7 +449,8 @@ private struct PolicyReader {
         return problems.count == before ? rule : nil
     }
 
-    mutating func readTest(_ t: TOMLTable, _ base: TOMLPath, number: Int, policy: Policy) -> PolicyTest? {
+    mutating func readTest(_ t: TOMLTable, _ base: TOMLPath, number: Int, of testCount: Int,
+                           policy: Policy) -> PolicyTest? {
         let before = problems.count
         let label = "[[test]] #\(number)"
         checkKeys(t, base, label, allowed: ["command", "expect", "rule", "cwd"]) { key in
@@ -450,7 +468,7 @@ private struct PolicyReader {
         let expect = verdict(t, "expect", base + [.key("expect")], "\(label): expect",
                              required: "\(label) has no expect; add expect = \"allow\" | \"ask\" | \"deny\"")
         var test = PolicyTest(command: command ?? "", expect: expect ?? .deny)
-        test.location = location(base, value: false)
+        test.location = headerLocation("test", number - 1, of: testCount)
         if let rule = string(t, "rule", base + [.key("rule")], "\(label): rule") {
             if rule.isEmpty { problem(base + [.key("rule")], "\(label): rule is empty") }
             test.rule = rule
@@ -489,7 +507,7 @@ func commandNameProblem(_ n: String) -> String? {
         if n.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
             return "contains . or .. components; write the plain absolute path"
         }
-    } else if n.contains("/") {
+    } else if hasByte(n, "/") {
         return "is neither a plain command name (no \"/\") nor an absolute path"
     } else if n == "." || n == ".." {
         return "is not a command name"
@@ -506,7 +524,7 @@ func commandNameProblem(_ n: String) -> String? {
 /// The workspace: an absolute directory, no `~`, variables, globs or `..`.
 func workspaceProblem(_ w: String) -> String? {
     guard w.hasPrefix("/") else { return "\"\(w)\" must be an absolute directory (starting with /)" }
-    if w.contains("$") || w.contains("*") { return "\"\(w)\" must be a plain absolute directory (no variables or globs)" }
+    if hasByte(w, "$") || hasByte(w, "*") { return "\"\(w)\" must be a plain absolute directory (no variables or globs)" }
     if w.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
         return "\"\(w)\" contains . or .. components; write the plain absolute path"
     }
@@ -534,13 +552,13 @@ func pathPatternProblem(_ p: String, workspace: String?, glob: Bool = true) -> S
     } else {
         return "is relative; path patterns start with /, ~ or $WORKSPACE"
     }
-    if rest.contains("$") { return "contains \"$\"; only a leading $WORKSPACE is expanded" }
+    if hasByte(rest, "$") { return "contains \"$\"; only a leading $WORKSPACE is expanded" }
     let components = rest.split(separator: "/")
     if components.contains(where: { $0 == "." || $0 == ".." }) {
         return "contains . or .. components; write the path without them"
     }
-    if !glob && rest.contains("*") { return "contains \"*\"; a plain path is expected here" }
-    for c in components where c.contains("**") && c != "**" {
+    if !glob && hasByte(rest, "*") { return "contains \"*\"; a plain path is expected here" }
+    for c in components where hasText(c, "**") && c != "**" {
         return "uses ** inside a component; ** must be a whole component (\"/a/**/b\"), * matches within one"
     }
     return nil
@@ -550,9 +568,9 @@ func pathPatternProblem(_ p: String, workspace: String?, glob: Bool = true) -> S
 /// (the domain and its subdomains); IPv4 and IPv6 addresses are exact.
 func hostPatternProblem(_ h: String) -> String? {
     if h.isEmpty { return "is empty" }
-    if h.contains("://") { return "contains a scheme; write the host name only (\"pypi.org\", not \"https://pypi.org\")" }
-    if h.contains("/") { return "contains a path; write the host name only" }
-    if h.contains("@") { return "contains user information; write the host name only" }
+    if hasText(h, "://") { return "contains a scheme; write the host name only (\"pypi.org\", not \"https://pypi.org\")" }
+    if hasByte(h, "/") { return "contains a path; write the host name only" }
+    if hasByte(h, "@") { return "contains user information; write the host name only" }
     if h == "*" { return "would match every host; set outside = \"allow\" if that is really meant" }
     if h.hasPrefix("[") || h.hasSuffix("]") { return "has brackets; write IPv6 addresses without them" }
     var body = Substring(h)
@@ -564,8 +582,8 @@ func hostPatternProblem(_ h: String) -> String? {
         body = body.dropFirst(); prefixed = true
         if body.isEmpty { return "has nothing after \".\"; write \".example.com\"" }
     }
-    if body.contains("*") { return "has \"*\" other than as a leading \"*.\"; write \"*.example.com\" or \".example.com\"" }
-    if body.contains(":") {
+    if hasByte(body, "*") { return "has \"*\" other than as a leading \"*.\"; write \"*.example.com\" or \".example.com\"" }
+    if hasByte(body, ":") {
         let ipv6 = !prefixed && body.filter({ $0 == ":" }).count >= 2
             && body.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || $0 == ":" || $0 == "." }
         return ipv6 ? nil : "has a port or \":\"; host patterns name hosts only (ports are not checked)"
@@ -590,7 +608,7 @@ func envPatternProblem(_ n: String, allowPattern: Bool) -> String? {
     var name = Substring(n)
     if allowPattern && name.hasSuffix("*") { name = name.dropLast() ; if name.isEmpty { return nil } }
     if name.isEmpty { return "is empty" }
-    if name.contains("*") {
+    if hasByte(name, "*") {
         return allowPattern ? "has \"*\" other than at the end; write PREFIX_*" : "is a pattern; set needs exact names"
     }
     let scalars = Array(name.unicodeScalars)
@@ -611,7 +629,21 @@ func envMatches(_ pattern: String, _ name: String) -> Bool {
 /// An option as the analyser spells it: `-x`, `-C`, `--long`.
 func optionProblem(_ o: String) -> String? {
     if !o.hasPrefix("-") || o == "-" || o == "--" { return "is not an option (write \"-r\" or \"--recursive\")" }
-    if o.contains("=") { return "contains \"=\"; give the option name only (values are matched by argument patterns)" }
+    if hasByte(o, "=") { return "contains \"=\"; give the option name only (values are matched by argument patterns)" }
     if o.contains(where: { $0 == " " || $0 == "\t" }) { return "contains white space; list each option separately" }
     return nil
+}
+
+/// Whether `s` contains the ASCII character `c` (a byte scan; no Foundation).
+@inline(__always)
+func hasByte<S: StringProtocol>(_ s: S, _ c: Unicode.Scalar) -> Bool {
+    s.utf8.contains(UInt8(ascii: c))
+}
+
+/// Whether `s` contains `sub` (a byte scan; no Foundation).
+func hasText<S: StringProtocol>(_ s: S, _ sub: String) -> Bool {
+    let a = Array(s.utf8), b = Array(sub.utf8)
+    guard !b.isEmpty, a.count >= b.count else { return b.isEmpty }
+    for i in 0...(a.count - b.count) where a[i] == b[0] && Array(a[i..<(i + b.count)]) == b { return true }
+    return false
 }

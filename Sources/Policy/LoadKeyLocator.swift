@@ -35,6 +35,45 @@ struct KeyLocator {
         valuePositions = scanner.valuePositions
     }
 
+    /// The positions of top-level `[[name]]` headers by name, in order, from a quick scan of
+    /// lines alone (no tokenising). A multi-line string containing such a line can add one,
+    /// which callers notice by comparing the count with the parsed document.
+    static func arrayTableHeaders(in text: String) -> [String: [TextPosition]] {
+        var text = text
+        return text.withUTF8 { b in
+            var out: [String: [TextPosition]] = [:]
+            var line = 1
+            var i = 0
+            let n = b.count
+            let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), nl = UInt8(ascii: "\n")
+            let open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+            while i < n {
+                var j = i
+                while j < n && (b[j] == space || b[j] == tab) { j += 1 }
+                let column = j - i + 1
+                if j + 1 < n && b[j] == open && b[j + 1] == open {
+                    var k = j + 2
+                    var name: [UInt8] = []
+                    var plain = true
+                    while k < n && b[k] != close && b[k] != nl {
+                        let c = b[k]
+                        if c == UInt8(ascii: ".") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { plain = false }
+                        if c != space && c != tab { name.append(c) }
+                        k += 1
+                    }
+                    if plain && k < n && b[k] == close && !name.isEmpty {
+                        out[String(decoding: name, as: UTF8.self), default: []]
+                            .append(TextPosition(line: line, column: column))
+                    }
+                }
+                while j < n && b[j] != nl { j += 1 }
+                i = j + 1
+                line += 1
+            }
+            return out
+        }
+    }
+
     /// The position of `path`'s key (`value: false`) or value (`value: true`), or of its nearest
     /// located ancestor; nil when nothing on the way up was located.
     func position(of path: TOMLPath, value: Bool) -> TextPosition? {
