@@ -629,7 +629,11 @@ struct Uses {
             for r in optValues(toks, "--template") { read(r, base: dir) }
             for w in optValues(toks, "--separate-git-dir") { write(w, base: dir) }
         case "config":
-            let toks = tokenize(subArgs, OptSpec(shortValue: ["f"], longValue: ["file", "blob", "default", "type", "comment"]))
+            let toks = tokenize(subArgs, OptSpec(shortValue: ["f"], longValue: ["file", "blob", "default", "type", "comment"],
+                                                 longFlags: ["global", "system", "local", "worktree", "get", "get-all", "get-regexp",
+                                                             "get-urlmatch", "list", "unset", "unset-all", "add", "replace-all",
+                                                             "get-color", "get-colorbool", "edit", "rename-section", "remove-section",
+                                                             "show-origin", "show-scope", "name-only", "null", "includes", "no-includes"]))
             let readOnly = hasOpt(toks, "--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "--get-color", "--get-colorbool")
                 || ["get", "list"].contains(operands(toks).first ?? "")
             let a: Access = readOnly ? .read : .write
