@@ -33,6 +33,10 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
     }
     let args = Array(argv.dropFirst())
     var n = Net(cwd: cwd, env: env)
+    if unwrapFailed(argv) {
+        n.unknown(argv.joined(separator: " "), "\(name) runs a command not analysed")
+        return n.out
+    }
     switch name {
     case "curl": n.curl(args)
     case "wget": n.wget(args)
@@ -357,6 +361,16 @@ struct Net {
             if let i = subArgs.firstIndex(of: "--remote"), i + 1 < subArgs.count { configChecks(); resolve(subArgs[i + 1], push: false) }
         case "send-email", "svn", "p4", "lfs", "request-pull", "imap-send", "http-fetch", "http-push", "daemon", "instaweb":
             unknown(sub, "git \(sub) contacts servers aegish does not analyse")
+        case _ where !gitBuiltins.contains(sub):
+            if let alias = cfg.values("alias", nil, sub.lowercased()).last, !alias.hasPrefix("!"), !alias.isEmpty {
+                let words = alias.split(separator: " ").map(String.init)
+                if let w = words.first, gitBuiltins.contains(w) {
+                    let prefix = Array(args.prefix(args.count - g.rest.count))
+                    if let t = networkTargets(["git"] + prefix + words + subArgs, cwd: cwd, env: env) { for x in t { add(x) } }
+                    return
+                }
+            }
+            unknown(sub, "git \(sub): alias or external command")
         default:
             return
         }

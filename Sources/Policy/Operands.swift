@@ -115,6 +115,7 @@ struct Uses {
             analyse(inner, depth: depth + 1)
             return
         }
+        if unwrapFailed(argv) { unknown("\(name) runs a command not analysed"); return }
         let args = Array(argv.dropFirst())
         if noPathTools.contains(name) { return }
         if let s = simpleTools[name] { applySimple(s, args); return }
@@ -301,6 +302,7 @@ struct Uses {
         var scripts: [String] = []
         var given = false
         for t in toks {
+            if case .unknown(_, let v) = t, let v { guessValue(v) }
             guard case .opt(let n, let v) = t, let v else { continue }
             if n == "-e" || n == "--expression" { scripts.append(v); given = true }
             if n == "-f" || n == "--file" {
@@ -308,7 +310,6 @@ struct Uses {
                 if v == "-" { unknown("sed script from input") } else if let text = readTextFile(joinPath(cwd, v)) { scripts.append(text) }
                 else { unknown("sed -f \(v) unreadable") }
             }
-            if case .unknown(_, let v) = t, let v { guessValue(v) }
         }
         if !given, !ops.isEmpty { scripts.append(ops.removeFirst()) }
         let inPlace = hasOpt(toks, "-i", "--in-place")
@@ -642,6 +643,15 @@ struct Uses {
             else if hasOpt(toks, "--system") { add("/etc/gitconfig", a) }
             else { repoUse(a) }
             if !readOnly { for o in operands(toks) where o.contains(".") { if gitConfigRunsCommand(o + "=") { unknown("git config \(o)") } } }
+        case _ where !gitBuiltins.contains(sub):
+            // An alias (`!cmd` runs a shell command) or an external `git-<sub>` program.
+            let cfg = GitConfig(repo: repo, env: .process)
+            if let alias = cfg.values("alias", nil, sub.lowercased()).last, let first = alias.split(separator: " ").first,
+               gitBuiltins.contains(String(first)) {
+                analyse(["git"] + args.prefix(args.count - g.rest.count) + alias.split(separator: " ").map(String.init) + subArgs, depth: 1)
+            } else {
+                unknown("git \(sub): alias or external command")
+            }
         default:
             let readOnly = gitReadOnly.contains(sub)
             repoUse(readOnly ? .read : .write)
@@ -1088,6 +1098,19 @@ func isPlainSSH(_ cmd: String) -> Bool {
 
 let sshRedirectingOptions: Set<String> = ["proxycommand", "proxyjump", "hostname", "localcommand", "include", "match",
                                           "canonicaldomains", "canonicalizehostname", "permitlocalcommand", "knownhostscommand"]
+
+/// git's own commands (anything else is an alias or an external `git-<name>` program).
+let gitBuiltins: Set<String> = gitReadOnly.union([
+    "add", "am", "apply", "bisect", "branch", "bundle", "checkout", "cherry-pick", "citool", "clean", "clone", "commit", "config",
+    "fetch", "format-patch", "gc", "gui", "init", "maintenance", "merge", "mv", "notes", "pull", "push", "range-diff", "rebase",
+    "reflog", "remote", "repack", "replace", "reset", "restore", "revert", "rm", "sparse-checkout", "stash", "submodule",
+    "switch", "tag", "worktree", "fsck", "prune", "update-index", "update-ref", "symbolic-ref", "read-tree", "write-tree",
+    "commit-tree", "hash-object", "mktag", "mktree", "pack-objects", "unpack-objects", "index-pack", "checkout-index",
+    "merge-file", "merge-tree", "mergetool", "difftool", "rerere", "filter-branch", "fast-import", "fast-export",
+    "send-email", "svn", "p4", "lfs", "request-pull", "imap-send", "http-fetch", "http-push", "daemon", "instaweb",
+    "bugreport", "credential", "column", "hook", "interpret-trailers", "mailinfo", "mailsplit", "pack-refs", "prune-packed",
+    "multi-pack-index", "commit-graph", "sh-i18n", "stripspace", "upload-pack", "receive-pack", "shell", "init-db",
+    "annotate", "backfill", "replay", "refs", "last-modified", "scalar"])
 
 let gitReadOnly: Set<String> = ["status", "log", "diff", "show", "grep", "blame", "annotate", "ls-files", "ls-tree", "rev-parse",
                                 "rev-list", "describe", "shortlog", "cat-file", "ls-remote", "version", "help", "whatchanged",

@@ -176,9 +176,40 @@ func unwrapCommand(_ argv: [String]) -> [String]? {
                        longValue: ["arg-file", "delimiter", "eof", "replace", "max-lines", "max-args",
                                    "max-procs", "max-chars", "process-slot-var"],
                        permute: false)
+    case "busybox":
+        return rest.isEmpty ? nil : Array(rest)
+    case "setsid":
+        spec = OptSpec(permute: false)
     default:
         return nil
     }
     let ops = operands(tokenize(rest, spec))
     return ops.isEmpty ? nil : ops
+}
+
+/// Names `unwrapCommand` knows; when it cannot unwrap one of them (`env -S …`, `sudo -s`) the
+/// command it runs is unknown.
+let wrapperNames: Set<String> = ["env", "nice", "nohup", "time", "chronic", "timeout", "stdbuf", "ionice", "sudo", "doas",
+                                 "xargs", "busybox", "setsid"]
+
+/// Programs that run another program in a way not analysed here (a command string, a debugger,
+/// a sandbox, another user): whatever they run may touch any file or host.
+let opaqueRunners: Set<String> = ["watch", "strace", "ltrace", "gdb", "lldb", "valgrind", "flock", "chroot", "unshare", "nsenter",
+                                  "firejail", "script", "su", "runuser", "parallel", "setpriv", "taskset", "numactl", "chrt",
+                                  "prlimit", "systemd-run", "dbus-run-session", "fakeroot", "proot", "bwrap", "faketime",
+                                  "catchsegv", "pkexec", "expect", "tmux", "screen", "entr", "inotifywait", "at", "batch",
+                                  "crontab", "eval", "exec", "sshpass", "unbuffer", "rlwrap", "tsp", "nq"]
+
+/// Whether argv names a wrapper that could not be unwrapped but does run something.
+func unwrapFailed(_ argv: [String]) -> Bool {
+    guard let a0 = argv.first else { return false }
+    let name = toolName(a0)
+    if opaqueRunners.contains(name) { return argv.count > 1 }
+    guard wrapperNames.contains(name), unwrapCommand(argv) == nil else { return false }
+    // `env` alone (or only assignments/-i/-u) prints the environment; `sudo -l`/`-v` run nothing.
+    if name == "env" {
+        return argv.dropFirst().contains { !$0.hasPrefix("-") && !$0.contains("=") } || argv.contains { $0 == "-S" || $0.hasPrefix("--split-string") || $0.hasPrefix("-S") }
+    }
+    if name == "sudo" || name == "doas" { return argv.contains { ["-s", "-i", "--shell", "--login", "-e", "--edit"].contains($0) } || argv.dropFirst().contains { !$0.hasPrefix("-") } }
+    return argv.count > 1
 }

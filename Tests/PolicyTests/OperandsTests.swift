@@ -152,6 +152,16 @@ final class OperandsTests: XCTestCase {
         check("git archive -o /tmp/a.tar HEAD", ["r:\(W)", "w:/tmp/a.tar"])
     }
 
+    func testGitAliases() {
+        let t = TempTree()
+        t.dir("repo/.git")
+        t.file("repo/.git/config", "[alias]\n\tco = checkout\n\tboom = !rm -rf /\n\tloop = loop\n")
+        check("git co main", ["w:\(t.path("repo"))"], cwd: t.path("repo"))
+        check("git boom", ["w:?"], cwd: t.path("repo"))
+        check("git loop", ["w:?"], cwd: t.path("repo"))
+        check("git frobnicate", ["w:?"], cwd: t.path("repo"))
+    }
+
     func testGitRepoRootFromSubdirectory() {
         let t = TempTree()
         t.dir("repo/.git"); t.dir("repo/src/deep")
@@ -262,6 +272,13 @@ final class OperandsTests: XCTestCase {
         check("timeout -s KILL 5 rm x", ["w:\(W)/x"])
         check("nice -n 5 nohup tee out", ["w:\(W)/out"])
         check("xargs rm", ["w:?"])
+        check("env -S rm\\ x", ["w:?"])
+        check("sudo -s", ["w:?"])
+        check("setsid rm x", ["w:\(W)/x"])
+        check("busybox rm x", ["w:\(W)/x"])
+        check("watch rm x", ["w:?"])
+        check("strace -o /tmp/t rm x", ["w:?"])
+        check("env", [])
         check("xargs -0 grep foo", ["r:?"])
         check("xargs -I{} cp {} /dst", ["w:?", "w:/dst", "r:\(W)/{}"])
         // A file that exists relative to cwd is a read even without a slash.
