@@ -10,7 +10,7 @@ struct NetEnv {
     var home: String?
     var xdgConfig: String?
     var etc: String = "/etc"
-    static var process: NetEnv { NetEnv(home: processEnv("HOME"), xdgConfig: processEnv("XDG_CONFIG_HOME")) }
+    static var process: NetEnv { NetEnv(home: ownEnvironment("HOME"), xdgConfig: ownEnvironment("XDG_CONFIG_HOME")) }
     var configHome: String? { xdgConfig ?? home.map { $0 + "/.config" } }
 }
 
@@ -89,7 +89,7 @@ func parseGitConfig(_ text: String) -> [GitConfigEntry] {
 /// could not be followed (too deep, `~` without HOME).
 func loadGitConfig(_ path: String, env: NetEnv, depth: Int = 0, into out: inout [GitConfigEntry], complete: inout Bool) {
     guard depth < 10 else { complete = false; return }
-    guard let text = readTextFile(path) else { return }
+    guard let text = readSmallTextFile(path) else { return }
     for e in parseGitConfig(text) {
         out.append(e)
         if (e.section == "include" || e.section == "includeif") && e.key == "path" {
@@ -98,7 +98,7 @@ func loadGitConfig(_ path: String, env: NetEnv, depth: Int = 0, into out: inout 
                 guard let h = env.home else { complete = false; continue }
                 p = h + p.dropFirst()
             }
-            loadGitConfig(canonicalPath(p, cwd: dirName(path)), env: env, depth: depth + 1, into: &out, complete: &complete)
+            loadGitConfig(canonicalPath(p, cwd: parentPath(path)), env: env, depth: depth + 1, into: &out, complete: &complete)
         }
     }
 }
@@ -115,7 +115,7 @@ struct GitConfig {
         if let repo {
             gitDir = repo.gitDir
             var common = repo.gitDir
-            if let c = readTextFile(repo.gitDir + "/commondir", limit: 4096) {
+            if let c = readSmallTextFile(repo.gitDir + "/commondir", limit: 4096) {
                 common = canonicalPath(c.trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ".", cwd: repo.gitDir)
             }
             files.append(common + "/config")
@@ -135,7 +135,7 @@ struct GitConfig {
     }
     /// The current branch from HEAD (`ref: refs/heads/x`).
     var currentBranch: String? {
-        guard let g = gitDir, let head = readTextFile(g + "/HEAD", limit: 4096) else { return nil }
+        guard let g = gitDir, let head = readSmallTextFile(g + "/HEAD", limit: 4096) else { return nil }
         let t = head.trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
         guard t.hasPrefix("ref: refs/heads/") else { return nil }
         return String(t.dropFirst("ref: refs/heads/".count))
@@ -152,7 +152,7 @@ func sshConfigRedirects(host: String, files: [(path: String, base: String)], hom
     func scan(_ path: String, _ base: String, _ depth: Int) -> Bool {
         visited += 1
         guard depth < 8, visited < 200 else { return true }
-        guard let text = readTextFile(path) else { return false }
+        guard let text = readSmallTextFile(path) else { return false }
         var active = true
         for raw in text.split(separator: "\n") {
             let line = raw.trimmingSpaces()
@@ -176,7 +176,7 @@ func sshConfigRedirects(host: String, files: [(path: String, base: String)], hom
                     var p = w
                     if p.hasPrefix("~/") { guard let h = home else { return true }; p = h + p.dropFirst() }
                     if !p.hasPrefix("/") { p = base + "/" + p }
-                    for f in globFiles(p) where scan(f, base, depth + 1) { return true }
+                    for f in globPaths(p) where scan(f, base, depth + 1) { return true }
                 }
             default:
                 if active && sshRedirectingOptions.contains(key) {
@@ -195,7 +195,7 @@ func sshConfigRedirects(host: String, files: [(path: String, base: String)], hom
 }
 
 func sshConfigFiles(_ env: NetEnv, explicit: String?) -> [(path: String, base: String)] {
-    if let explicit { return explicit == "none" ? [] : [(explicit, dirName(explicit))] }
+    if let explicit { return explicit == "none" ? [] : [(explicit, parentPath(explicit))] }
     var f: [(String, String)] = []
     if let h = env.home { f.append((h + "/.ssh/config", h + "/.ssh")) }
     f.append((env.etc + "/ssh/ssh_config", env.etc + "/ssh"))
@@ -214,7 +214,7 @@ func aptTargets(_ env: NetEnv) -> [NetTarget] {
     var out: [NetTarget] = []
     let dir = env.etc + "/apt"
     var files = [dir + "/sources.list"]
-    files += globFiles(dir + "/sources.list.d/*.list") + globFiles(dir + "/sources.list.d/*.sources")
+    files += globPaths(dir + "/sources.list.d/*.list") + globPaths(dir + "/sources.list.d/*.sources")
     func uri(_ u: String, _ file: String) {
         let lower = u.lowercased()
         if lower.hasPrefix("file:") || lower.hasPrefix("cdrom:") || lower.hasPrefix("copy:") { return }
@@ -226,7 +226,7 @@ func aptTargets(_ env: NetEnv) -> [NetTarget] {
         }
     }
     for f in files {
-        guard let text = readTextFile(f) else { continue }
+        guard let text = readSmallTextFile(f) else { continue }
         if f.hasSuffix(".sources") {
             var inURIs = false
             for raw in text.split(separator: "\n") {
@@ -256,9 +256,9 @@ func aptTargets(_ env: NetEnv) -> [NetTarget] {
             }
         }
     }
-    let confs = [dir + "/apt.conf"] + globFiles(dir + "/apt.conf.d/*")
+    let confs = [dir + "/apt.conf"] + globPaths(dir + "/apt.conf.d/*")
     for f in confs {
-        guard let text = readTextFile(f) else { continue }
+        guard let text = readSmallTextFile(f) else { continue }
         for raw in text.split(separator: "\n") {
             let line = raw.trimmingSpaces()
             let lower = line.lowercased()
@@ -326,21 +326,21 @@ func ancestors(_ dir: String) -> [String] {
     while true {
         out.append(d)
         if d == "/" { return out }
-        d = dirName(d)
+        d = parentPath(d)
     }
 }
 
 /// The nearest ancestor of `dir` holding `marker` (package.json, Cargo.toml, go.mod).
 func projectRoot(_ dir: String, marker: String) -> String? {
-    ancestors(dir).first { fileExists(joinPath($0, marker)) }
+    ancestors(dir).first { pathExists(joinPathLexically($0, marker)) }
 }
 
-// MARK: - Minimal JSON (package.json, package-lock.json)
+// MARK: - Minimal MiniJSON (package.json, package-lock.json)
 
-indirect enum JSON {
-    case object([(String, JSON)]), array([JSON]), string(String), other
+indirect enum MiniJSON {
+    case object([(String, MiniJSON)]), array([MiniJSON]), string(String), other
 
-    subscript(_ key: String) -> JSON? {
+    subscript(_ key: String) -> MiniJSON? {
         if case .object(let kv) = self { return kv.last { $0.0 == key }?.1 }
         return nil
     }
@@ -357,7 +357,7 @@ indirect enum JSON {
     }
 }
 
-func parseJSON(_ text: String) -> JSON? {
+func parseMiniJSON(_ text: String) -> MiniJSON? {
     let b = Array(text.utf8)
     var i = 0
     func ws() { while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 } }
@@ -389,14 +389,14 @@ func parseJSON(_ text: String) -> JSON? {
         }
         return nil
     }
-    func value(_ depth: Int) -> JSON? {
+    func value(_ depth: Int) -> MiniJSON? {
         guard depth < 200 else { return nil }
         ws()
         guard i < b.count else { return nil }
         switch b[i] {
         case 123:
             i += 1
-            var kv: [(String, JSON)] = []
+            var kv: [(String, MiniJSON)] = []
             ws()
             if i < b.count, b[i] == 125 { i += 1; return .object(kv) }
             while true {
@@ -415,7 +415,7 @@ func parseJSON(_ text: String) -> JSON? {
             }
         case 91:
             i += 1
-            var a: [JSON] = []
+            var a: [MiniJSON] = []
             ws()
             if i < b.count, b[i] == 93 { i += 1; return .array(a) }
             while true {

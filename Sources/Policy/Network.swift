@@ -32,7 +32,7 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
         return t
     }
     let args = Array(argv.dropFirst())
-    var n = Net(cwd: cwd, env: env)
+    var n = NetCollector(cwd: cwd, env: env)
     if unwrapFailed(argv) {
         n.unknown(argv.joined(separator: " "), "\(name) runs a command not analysed")
         return n.out
@@ -53,27 +53,27 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
     case "nc", "netcat", "ncat": n.netcat(name, args)
     case "socat": n.socat(args)
     case "telnet":
-        let ops = operands(tokenize(args, OptSpec(shortValue: ["b", "e", "l", "n", "S", "X"])))
+        let ops = optOperands(tokenizeOptions(args, OptSpec(shortValue: ["b", "e", "l", "n", "S", "X"])))
         if let h = ops.first { n.host(h, port: ops.count > 1 ? Int(ops[1]) : 23, why: "telnet") }
     case "ping", "ping6", "fping":
-        let ops = operands(tokenize(args, OptSpec(shortValue: Set("ciIlmMpQsStTwWF"))))
+        let ops = optOperands(tokenizeOptions(args, OptSpec(shortValue: Set("ciIlmMpQsStTwWF"))))
         for h in ops { n.host(h, port: nil, why: name) }
     case "traceroute", "tracepath", "mtr":
-        let ops = operands(tokenize(args, OptSpec(shortValue: Set("fFgimNpqstwzAcIoPTuyaBb"))))
+        let ops = optOperands(tokenizeOptions(args, OptSpec(shortValue: Set("fFgimNpqstwzAcIoPTuyaBb"))))
         if let h = ops.first { n.host(h, port: nil, why: name) }
     case "dig", "kdig", "drill": n.dig(args)
     case "nslookup":
         for a in args where !a.hasPrefix("-") { n.host(a, port: nil, why: "nslookup") }
     case "host":
-        for a in operands(tokenize(args, OptSpec(shortValue: Set("cNRtWm")))) { n.host(a, port: nil, why: "host") }
+        for a in optOperands(tokenizeOptions(args, OptSpec(shortValue: Set("cNRtWm")))) { n.host(a, port: nil, why: "host") }
     case "docker", "podman", "nerdctl": n.docker(args)
     case "gh": n.gh(args)
     case "openssl": return n.openssl(args) ? n.out : nil
     case "ssh-keyscan":
-        let toks = tokenize(args, OptSpec(shortValue: Set("fOpTt")))
+        let toks = tokenizeOptions(args, OptSpec(shortValue: Set("fOpTt")))
         if hasOpt(toks, "-f") { n.unknown(args.joined(separator: " "), "ssh-keyscan -f: hosts from a file") }
         let port = optValues(toks, "-p").last.flatMap { Int($0) } ?? 22
-        for o in operands(toks) { for h in o.split(separator: ",") { n.host(String(h), port: port, why: "ssh-keyscan") } }
+        for o in optOperands(toks) { for h in o.split(separator: ",") { n.host(String(h), port: port, why: "ssh-keyscan") } }
     case "http", "https", "xh", "xhs", "httpie": n.httpie(name, args)
     case "find":
         // -exec/-execdir commands.
@@ -96,7 +96,7 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
         }
         return any ? n.out : nil
     case "tar", "gtar":
-        var u = Uses(cwd: cwd)
+        var u = PathUseCollector(cwd: cwd)
         let r = u.tar(args)
         var any = false
         if !r.forceLocal {
@@ -116,11 +116,11 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
          "ansible", "ansible-playbook", "vagrant", "packer", "skopeo", "crane", "oras", "ollama", "huggingface-cli":
         n.unknown(args.joined(separator: " "), "\(name) contacts endpoints aegish does not analyse")
     default:
-        if family(name, "python") || family(name, "pypy") {
-            let toks = tokenize(args, OptSpec(shortValue: ["c", "m", "W", "X", "Q"], permute: false))
+        if isVersionedName(name, "python") || isVersionedName(name, "pypy") {
+            let toks = tokenizeOptions(args, OptSpec(shortValue: ["c", "m", "W", "X", "Q"], permute: false))
             guard let mod = optValues(toks, "-m").first, mod == "pip" || mod == "pip3" else { return nil }
-            n.pip(operands(toks))
-        } else if family(name, "pip") {
+            n.pip(optOperands(toks))
+        } else if isVersionedName(name, "pip") {
             n.pip(args)
         } else {
             return nil
@@ -129,7 +129,7 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
     return n.out
 }
 
-struct Net {
+struct NetCollector {
     let cwd: String
     let env: NetEnv
     var out: [NetTarget] = []
@@ -160,9 +160,9 @@ struct Net {
     // MARK: curl
 
     mutating func curl(_ args: [String]) {
-        let toks = tokenize(args, curlSpec)
+        let toks = tokenizeOptions(args, curlSpec)
         let globoff = hasOpt(toks, "-g", "--globoff")
-        var urls: [String] = operands(toks) + optValues(toks, "--url")
+        var urls: [String] = optOperands(toks) + optValues(toks, "--url")
         urls = urls.filter { !$0.isEmpty }
         for t in toks {
             switch t {
@@ -206,13 +206,13 @@ struct Net {
     // MARK: wget
 
     mutating func wget(_ args: [String]) {
-        let toks = tokenize(wgetNormalise(args), wgetSpec)
-        for o in operands(toks) { url(o, why: "wget URL", assume: "http") }
+        let toks = tokenizeOptions(wgetNormalise(args), wgetSpec)
+        for o in optOperands(toks) { url(o, why: "wget URL", assume: "http") }
         for t in toks {
             guard case .opt(let n, let v) = t else { continue }
             switch n {
             case "-i", "--input-file":
-                guard let v, v != "-", let text = readTextFile(joinPath(cwd, v)) else { unknown(v ?? n, "wget -i: URLs from input"); continue }
+                guard let v, v != "-", let text = readSmallTextFile(joinPathLexically(cwd, v)) else { unknown(v ?? n, "wget -i: URLs from input"); continue }
                 for line in text.split(separator: "\n") {
                     let l = line.trimmingSpaces()
                     if !l.isEmpty && !l.hasPrefix("#") { url(l, why: "wget -i \(v)", assume: "http") }
@@ -227,7 +227,7 @@ struct Net {
         var rcs = [env.etc + "/wgetrc"]
         if let h = env.home { rcs.append(h + "/.wgetrc") }
         for rc in rcs {
-            guard let text = readTextFile(rc) else { continue }
+            guard let text = readSmallTextFile(rc) else { continue }
             for (k, v) in rcValues(text) {
                 let key = k.replacing("-", with: "_")
                 if ["http_proxy", "https_proxy", "ftp_proxy"].contains(key) { url(v, why: "\(rc) \(k)", assume: "http") }
@@ -276,7 +276,7 @@ struct Net {
                 if !cfg.values("remote", r, "vcs").isEmpty { unknown(r, "git remote \(r) uses a remote helper") }
                 return
             }
-            if let gd = repo?.gitDir, fileExists(gd + "/remotes/" + r) || fileExists(gd + "/branches/" + r) {
+            if let gd = repo?.gitDir, pathExists(gd + "/remotes/" + r) || pathExists(gd + "/branches/" + r) {
                 unknown(r, "git remote \(r) defined in a legacy remotes file")
                 return
             }
@@ -298,13 +298,13 @@ struct Net {
         }
         func submodulesActive() -> Bool {
             guard let repo else { return false }
-            return fileExists(repo.root + "/.gitmodules") && isDirectory(repo.gitDir + "/modules")
+            return pathExists(repo.root + "/.gitmodules") && pathIsDirectory(repo.gitDir + "/modules")
         }
         switch sub {
         case "clone":
             configChecks()
-            let toks = tokenize(subArgs, gitCloneSpec)
-            if let u = operands(toks).first { remoteURL(u, "git clone") }
+            let toks = tokenizeOptions(subArgs, gitCloneSpec)
+            if let u = optOperands(toks).first { remoteURL(u, "git clone") }
             for b in optValues(toks, "--bundle-uri") { url(b, why: "git clone --bundle-uri") }
             for kv in optValues(toks, "-c", "--config") {
                 let key = kv.lowercased()
@@ -315,8 +315,8 @@ struct Net {
             if hasOpt(toks, "--recurse-submodules", "--recursive") { unknown("--recurse-submodules", "git clone: submodule URLs come from the repository") }
         case "fetch", "pull", "push", "ls-remote":
             configChecks()
-            let toks = tokenize(subArgs, gitFetchSpec)
-            var ops = operands(toks)
+            let toks = tokenizeOptions(subArgs, gitFetchSpec)
+            var ops = optOperands(toks)
             let push = sub == "push"
             if let r = optValues(toks, "--repo").last { ops.insert(r, at: 0) }
             if hasOpt(toks, "--upload-pack", "--receive-pack", "--exec") { unknown(sub, "git \(sub) with a custom remote program") }
@@ -333,8 +333,8 @@ struct Net {
                 for r in defaultRemotes(push: push) { resolve(r, push: push) }
             }
         case "remote":
-            let toks = tokenize(subArgs, OptSpec(shortValue: ["t", "m"], longValue: ["track", "master"], longOptional: ["mirror"]))
-            let ops = operands(toks)
+            let toks = tokenizeOptions(subArgs, OptSpec(shortValue: ["t", "m"], longValue: ["track", "master"], longOptional: ["mirror"]))
+            let ops = optOperands(toks)
             guard let action = ops.first else { return }
             switch action {
             case "add": if ops.count > 2 { configChecks(); remoteURL(ops[2], "git remote add") }
@@ -379,7 +379,7 @@ struct Net {
     // MARK: ssh family
 
     /// Options shared by ssh/scp/sftp: -J, -o, -F. Returns (port from -o Port, config file).
-    mutating func sshOptions(_ toks: [Tok], tool: String) -> (port: Int?, config: String?) {
+    mutating func sshOptions(_ toks: [OptTok], tool: String) -> (port: Int?, config: String?) {
         var port: Int? = nil
         var config: String? = nil
         for t in toks {
@@ -462,21 +462,21 @@ struct Net {
     }
 
     mutating func ssh(_ args: [String], tool: String) {
-        let toks = tokenize(args, sshSpec)
+        let toks = tokenizeOptions(args, sshSpec)
         let (oport, config) = sshOptions(toks, tool: tool)
         let port = optValues(toks, "-p").last.flatMap { Int($0) } ?? oport
         if hasOpt(toks, "-F") && config == nil { unknown("-F", "\(tool) -F") }
-        guard let dest = operands(toks).first else { return }
+        guard let dest = optOperands(toks).first else { return }
         if config != nil { unknown(config!, "\(tool) -F: a configuration file may redirect the host") }
         sshDestination(dest, port: port, why: tool, config: config)
     }
 
     mutating func scp(_ args: [String]) {
-        let toks = tokenize(args, scpSpec)
+        let toks = tokenizeOptions(args, scpSpec)
         let (oport, config) = sshOptions(toks, tool: "scp")
         let port = optValues(toks, "-P").last.flatMap { Int($0) } ?? oport
         if hasOpt(toks, "-S") { unknown("-S", "scp -S runs another program to connect") }
-        for o in operands(toks) {
+        for o in optOperands(toks) {
             if o.lowercased().hasPrefix("scp://") { sshDestination(o, port: port, why: "scp", config: config); continue }
             guard let h = remoteSpec(o) else { continue }
             sshDestination(h, port: port, why: "scp", config: config)
@@ -484,18 +484,18 @@ struct Net {
     }
 
     mutating func sftp(_ args: [String]) {
-        let toks = tokenize(args, OptSpec(shortValue: Set("BbcDFiJlloPRSsX"), stopAfter: 1))
+        let toks = tokenizeOptions(args, OptSpec(shortValue: Set("BbcDFiJlloPRSsX"), stopAfter: 1))
         let (oport, config) = sshOptions(toks, tool: "sftp")
         let port = optValues(toks, "-P").last.flatMap { Int($0) } ?? oport
         if hasOpt(toks, "-S") { unknown("-S", "sftp -S runs another program to connect") }
         if hasOpt(toks, "-D") { return }   // a local sftp-server: no network
-        guard let d = operands(toks).first else { return }
+        guard let d = optOperands(toks).first else { return }
         if d.lowercased().hasPrefix("sftp://") { sshDestination(d, port: port, why: "sftp", config: config); return }
         sshDestination(remoteSpec(d) ?? d, port: port, why: "sftp", config: config)
     }
 
     mutating func rsync(_ args: [String]) {
-        let toks = tokenize(args, rsyncSpec)
+        let toks = tokenizeOptions(args, rsyncSpec)
         let daemonPort = optValues(toks, "--port").last.flatMap { Int($0) }
         var sshPort: Int? = nil
         for rsh in optValues(toks, "-e", "--rsh") {
@@ -504,7 +504,7 @@ struct Net {
             if let i = w.firstIndex(of: "-p"), i + 1 < w.count { sshPort = Int(w[i + 1]) }
         }
         if hasOpt(toks, "--connect-program") { unknown("--connect-program", "rsync --connect-program") }
-        for o in operands(toks) {
+        for o in optOperands(toks) {
             if o.lowercased().hasPrefix("rsync://") {
                 guard let r = hostOfURL(o) else { continue }
                 add(NetTarget(host: r.host, port: daemonPort ?? r.port, raw: o, why: "rsync daemon"))
@@ -524,8 +524,8 @@ struct Net {
     // MARK: pip
 
     mutating func pip(_ args: [String]) {
-        let toks = tokenize(args, pipSpec)
-        let ops = operands(toks)
+        let toks = tokenizeOptions(args, pipSpec)
+        let ops = optOperands(toks)
         guard let sub = ops.first else { return }
         let network: Set<String> = ["install", "download", "wheel", "index", "search", "list", "lock"]
         guard network.contains(sub) else { return }
@@ -541,7 +541,7 @@ struct Net {
         if let c = env.configHome { confs.append(c + "/pip/pip.conf") }
         if let h = env.home { confs.append(h + "/.pip/pip.conf") }
         for c in confs {
-            guard let text = readTextFile(c) else { continue }
+            guard let text = readSmallTextFile(c) else { continue }
             for (k, v) in rcValues(text) {
                 let vals = v.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 if v.contains("$") { unknown(c, "\(c) \(k) uses variables"); continue }
@@ -565,7 +565,7 @@ struct Net {
         if index == nil { host("files.pythonhosted.org", port: 443, why: "pip default index files") }
         for l in links where isURL(l) { url(l, why: "pip --find-links") }
         for r in optValues(toks, "-r", "--requirement", "-c", "--constraint") {
-            guard let text = readTextFile(joinPath(cwd, r)) else { unknown(r, "pip requirements file \(r) unreadable"); continue }
+            guard let text = readSmallTextFile(joinPathLexically(cwd, r)) else { unknown(r, "pip requirements file \(r) unreadable"); continue }
             for line in text.split(separator: "\n") {
                 let l = line.trimmingSpaces()
                 if l.hasPrefix("#") { continue }
@@ -594,8 +594,8 @@ struct Net {
     // MARK: npm / yarn / pnpm
 
     mutating func npm(_ name: String, _ args: [String]) {
-        let toks = tokenize(args, npmSpec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, npmSpec)
+        var ops = optOperands(toks)
         let sub = ops.isEmpty ? "" : ops.removeFirst()
         let installLike: Set<String> = ["install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
                                         "add", "ci", "clean-install", "ic", "install-clean", "isntall-clean", "install-test", "it",
@@ -634,7 +634,7 @@ struct Net {
             if case .opt(let n, let v) = t, let v {
                 if n == "--registry" { registries.append(v); explicitRegistry = true }
                 if n == "--proxy" || n == "--https-proxy" { url(v, why: "\(name) \(n)", assume: "http") }
-                if n == "--userconfig" || n == "--globalconfig" { rcFile(joinPath(cwd, v), &registries) }
+                if n == "--userconfig" || n == "--globalconfig" { rcFile(joinPathLexically(cwd, v), &registries) }
             }
             if case .unknown(let n, let v) = t, n.hasSuffix(":registry") {
                 guard let v else { unknown(n, "\(name) \(n) without a value"); continue }
@@ -649,12 +649,12 @@ struct Net {
         for rc in rcs { rcFile(rc, &rcRegistries) }
         if name == "yarn" {
             for dir in ancestors(cwd) + (env.home.map { [$0] } ?? []) {
-                if let t = readTextFile(dir + "/.yarnrc") {
+                if let t = readSmallTextFile(dir + "/.yarnrc") {
                     for line in t.split(separator: "\n") where line.contains("registry") || line.contains("proxy") {
                         for u in urlsIn(String(line)) { rcRegistries.append(u) }
                     }
                 }
-                if let t = readTextFile(dir + "/.yarnrc.yml") {
+                if let t = readSmallTextFile(dir + "/.yarnrc.yml") {
                     for line in t.split(separator: "\n") where line.lowercased().contains("registry") || line.lowercased().contains("proxy") {
                         if line.contains("${") { unknown(dir + "/.yarnrc.yml", "yarn registry from a variable") }
                         for u in urlsIn(String(line)) { rcRegistries.append(u) }
@@ -669,7 +669,7 @@ struct Net {
         for r in registries { url(r, why: "\(name) registry") }
         for s in specs { npmSpecTargets(s, name) }
         if isInstall {
-            let pkg = readTextFile(root + "/package.json").flatMap(parseJSON)
+            let pkg = readSmallTextFile(root + "/package.json").flatMap(parseMiniJSON)
             for section in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "resolutions"] {
                 guard case .object(let kv)? = pkg?[section] else { continue }
                 for (_, v) in kv { if let s = v.string { npmSpecTargets(s, name) } }
@@ -679,7 +679,7 @@ struct Net {
     }
 
     mutating func rcFile(_ path: String, _ registries: inout [String]) {
-        guard let text = readTextFile(path) else { return }
+        guard let text = readSmallTextFile(path) else { return }
         for (k, v) in rcValues(text) {
             if k == "registry" || k.hasSuffix(":registry") || k == "proxy" || k == "https-proxy" || k == "http-proxy" {
                 if v.contains("${") { unknown(path, "\(path) \(k) uses a variable"); continue }
@@ -723,8 +723,8 @@ struct Net {
     mutating func lockfileTargets(_ root: String) {
         for f in ["package-lock.json", "npm-shrinkwrap.json"] {
             let p = root + "/" + f
-            guard fileExists(p) else { continue }
-            guard let text = readTextFile(p, limit: 64 << 20), let json = parseJSON(text) else { unknown(p, "lockfile unreadable"); continue }
+            guard pathExists(p) else { continue }
+            guard let text = readSmallTextFile(p, limit: 64 << 20), let json = parseMiniJSON(text) else { unknown(p, "lockfile unreadable"); continue }
             var hosts: [String] = []
             for v in json.values(forKey: "resolved") where isURL(v) || v.hasPrefix("git") {
                 if let h = hostOfURL(v.hasPrefix("git+") ? String(v.dropFirst(4)) : v)?.host, hosts.contains(h) { continue }
@@ -734,8 +734,8 @@ struct Net {
         }
         for (f, keys) in [("yarn.lock", ["resolved"]), ("pnpm-lock.yaml", ["tarball:", "repo:", "resolved"])] {
             let p = root + "/" + f
-            guard fileExists(p) else { continue }
-            guard let text = readTextFile(p, limit: 64 << 20) else { unknown(p, "lockfile unreadable"); continue }
+            guard pathExists(p) else { continue }
+            guard let text = readSmallTextFile(p, limit: 64 << 20) else { unknown(p, "lockfile unreadable"); continue }
             for line in text.split(separator: "\n") where keys.contains(where: { line.contains($0) }) {
                 for u in urlsIn(String(line)) { npmSpecTargets(u, "lockfile") }
             }
@@ -745,14 +745,14 @@ struct Net {
     // MARK: cargo, go, apt
 
     mutating func cargo(_ args: [String]) {
-        let toks = tokenize(args.filter { !$0.hasPrefix("+") }, OptSpec(shortValue: ["Z", "C", "p", "j", "F"],
+        let toks = tokenizeOptions(args.filter { !$0.hasPrefix("+") }, OptSpec(shortValue: ["Z", "C", "p", "j", "F"],
                                                                      longValue: ["config", "manifest-path", "color", "git", "branch", "tag", "rev",
                                                                                  "index", "registry", "path", "root", "target", "target-dir",
                                                                                  "features", "package", "jobs", "bin", "example", "profile", "version",
                                                                                  "vers", "rename", "message-format"],
                                                                      longFlags: ["offline", "frozen", "locked", "verbose", "quiet", "release",
                                                                                  "all-features", "no-default-features", "workspace", "all-targets"]))
-        let ops = operands(toks)
+        let ops = optOperands(toks)
         guard let sub = ops.first else { return }
         let offline: Set<String> = ["version", "help", "new", "init", "clean", "fmt", "locate-project", "read-manifest",
                                     "verify-project", "pkgid", "-V", "--version"]
@@ -770,7 +770,7 @@ struct Net {
         if let h = env.home { confDirs.append(h + "/.cargo") }
         for d in confDirs {
             for f in [d + "/config.toml", d + "/config"] {
-                guard let text = readTextFile(f) else { continue }
+                guard let text = readSmallTextFile(f) else { continue }
                 let l = text.lowercased()
                 if l.contains("[source") || l.contains("[registries") || l.contains("[registry") || l.contains("proxy") || l.contains("index") || l.contains("insteadof") {
                     unknown(f, "\(f) configures registries, sources or proxies")
@@ -779,7 +779,7 @@ struct Net {
         }
         for h in ["crates.io", "index.crates.io", "static.crates.io"] { host(h, port: 443, why: "cargo registry") }
         if let root = projectRoot(cwd, marker: "Cargo.toml") {
-            if let manifest = readTextFile(root + "/Cargo.toml") {
+            if let manifest = readSmallTextFile(root + "/Cargo.toml") {
                 for line in manifest.split(separator: "\n") {
                     let l = line.trimmingSpaces()
                     if l.hasPrefix("#") { continue }
@@ -792,7 +792,7 @@ struct Net {
                     }
                 }
             }
-            if let lock = readTextFile(root + "/Cargo.lock", limit: 64 << 20) {
+            if let lock = readSmallTextFile(root + "/Cargo.lock", limit: 64 << 20) {
                 for line in lock.split(separator: "\n") where line.hasPrefix("source = ") {
                     let v = line.dropFirst(9).trimmingCharacters("\"")
                     if v.hasPrefix("git+") { remoteGit(String(v.dropFirst(4)), "Cargo.lock git source") }
@@ -816,7 +816,7 @@ struct Net {
         let offline: Set<String> = ["version", "env", "fmt", "help", "doc", "clean", "bug", "telemetry"]
         if offline.contains(sub) { return }
         var vars: [String: String] = [:]
-        if let c = env.configHome, let text = readTextFile(c + "/go/env") {
+        if let c = env.configHome, let text = readSmallTextFile(c + "/go/env") {
             for (k, v) in rcValues(text) { vars[k.uppercased()] = v }
         }
         for k in ["GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOVCS"] where !(vars[k] ?? "").isEmpty {
@@ -842,8 +842,8 @@ struct Net {
     }
 
     mutating func apt(_ args: [String]) {
-        let toks = tokenize(args, OptSpec(shortValue: ["o", "c", "t", "a"], longValue: ["option", "config-file", "target-release", "host-architecture"]))
-        guard let sub = operands(toks).first else { return }
+        let toks = tokenizeOptions(args, OptSpec(shortValue: ["o", "c", "t", "a"], longValue: ["option", "config-file", "target-release", "host-architecture"]))
+        guard let sub = optOperands(toks).first else { return }
         let network: Set<String> = ["update", "install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "download", "source",
                                     "build-dep", "changelog", "satisfy", "dselect-upgrade"]
         guard network.contains(sub) else { return }
@@ -866,7 +866,7 @@ struct Net {
                                                                   "ssl-cert", "ssl-key", "ssl-trustfile", "ssl-ciphers", "ssl-servername",
                                                                   "ssl-alpn", "delay"])
             : OptSpec(shortValue: Set("pswiqxXePIOTVMmbceFKRZoW"))
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         if hasOpt(toks, "-l", "--listen") { unknown("-l", "\(name) listens for connections"); return }
         if hasOpt(toks, "-U", "--unixsock") { return }
         for p in optValues(toks, "-x", "--proxy") where name != "ncat" || true {
@@ -874,7 +874,7 @@ struct Net {
             let parts = splitColons(p)
             host(parts.first ?? p, port: parts.count > 1 ? Int(parts[1]) : 1080, why: "\(name) proxy")
         }
-        let ops = operands(toks)
+        let ops = optOperands(toks)
         guard let h = ops.first else { return }
         host(h, port: ops.count > 1 ? Int(ops[1]) : nil, why: name)
     }
@@ -960,18 +960,18 @@ struct Net {
     }
 
     mutating func docker(_ args: [String]) {
-        let toks = tokenize(args, OptSpec(shortValue: ["H", "c", "l"], longValue: ["host", "context", "config", "log-level", "tlscacert", "tlscert", "tlskey"], permute: false))
+        let toks = tokenizeOptions(args, OptSpec(shortValue: ["H", "c", "l"], longValue: ["host", "context", "config", "log-level", "tlscacert", "tlscert", "tlskey"], permute: false))
         if hasOpt(toks, "-H", "--host", "-c", "--context") { unknown("-H", "docker talks to another daemon") }
-        var ops = operands(toks)
+        var ops = optOperands(toks)
         guard var sub = ops.first else { return }
         ops.removeFirst()
         if (sub == "image" || sub == "container") && !ops.isEmpty { sub = ops.removeFirst() }
         switch sub {
         case "pull", "push":
-            let t = tokenize(ops, OptSpec(longValue: ["platform"]))
-            if let ref = operands(t).first { registryTargets(ref) }
+            let t = tokenizeOptions(ops, OptSpec(longValue: ["platform"]))
+            if let ref = optOperands(t).first { registryTargets(ref) }
         case "login", "logout":
-            if let s = operands(tokenize(ops, OptSpec(shortValue: ["u", "p"], longValue: ["username", "password"]))).first { host(s.split(separator: "/").first.map(String.init) ?? s, port: 443, why: "docker login") }
+            if let s = optOperands(tokenizeOptions(ops, OptSpec(shortValue: ["u", "p"], longValue: ["username", "password"]))).first { host(s.split(separator: "/").first.map(String.init) ?? s, port: 443, why: "docker login") }
             else { registryTargets("library/x") }
         case "search": registryTargets("library/x")
         case "run", "create", "build", "buildx", "compose", "exec", "start", "restart", "plugin", "swarm", "service", "stack",
@@ -994,7 +994,7 @@ struct Net {
     }
 
     mutating func gh(_ args: [String]) {
-        let toks = tokenize(args, OptSpec(shortValue: ["R"], longValue: ["hostname", "repo"]))
+        let toks = tokenizeOptions(args, OptSpec(shortValue: ["R"], longValue: ["hostname", "repo"]))
         var hostName = "github.com"
         if let h = optValues(toks, "--hostname").last { hostName = h }
         if let r = optValues(toks, "-R", "--repo").last, r.split(separator: "/").count == 3 { hostName = String(r.split(separator: "/")[0]) }
@@ -1035,12 +1035,12 @@ struct Net {
     }
 
     mutating func httpie(_ name: String, _ args: [String]) {
-        let toks = tokenize(args, OptSpec(shortValue: ["a", "A", "o", "b", "h"], longValue: ["auth", "auth-type", "session", "session-read-only", "output", "proxy", "cert", "cert-key", "cert-key-pass", "verify", "ssl", "ciphers", "pretty", "style", "print", "format-options", "timeout", "max-redirects", "default-scheme", "boundary", "response-charset", "response-mime"], permute: false))
+        let toks = tokenizeOptions(args, OptSpec(shortValue: ["a", "A", "o", "b", "h"], longValue: ["auth", "auth-type", "session", "session-read-only", "output", "proxy", "cert", "cert-key", "cert-key-pass", "verify", "ssl", "ciphers", "pretty", "style", "print", "format-options", "timeout", "max-redirects", "default-scheme", "boundary", "response-charset", "response-mime"], permute: false))
         for p in optValues(toks, "--proxy") {
             let v = p.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? p
             url(v, why: "\(name) --proxy", assume: "http")
         }
-        var ops = operands(toks)
+        var ops = optOperands(toks)
         if let f = ops.first, f.allSatisfy({ $0.isUppercase }) { ops.removeFirst() }
         guard let u = ops.first else { return }
         if u.hasPrefix(":") { host("localhost", port: Int(u.dropFirst().prefix { $0.isNumber }), why: name); return }
@@ -1099,7 +1099,7 @@ func curlGlobs(_ u: String) -> Bool {
 
 /// Whether a curlrc file sets URLs, proxies or connection redirects.
 func curlrcRedirects(_ path: String) -> Bool {
-    guard let text = readTextFile(path) else { return false }
+    guard let text = readSmallTextFile(path) else { return false }
     let risky: Set<String> = ["url", "proxy", "x", "preproxy", "socks4", "socks4a", "socks5", "socks5-hostname", "resolve",
                               "connect-to", "doh-url", "config", "k", "dns-servers", "next", ":", "variable"]
     for raw in text.split(separator: "\n") {

@@ -27,7 +27,7 @@ public struct PathUse: Equatable, Sendable {
 /// The files/directories a command reads or writes, from its argv (argv[0] may be a path: its
 /// basename names the tool) and the shell's cwd. Redirections are not argv and not seen here.
 public func pathUses(_ argv: [String], cwd: String) -> [PathUse] {
-    var u = Uses(cwd: cwd)
+    var u = PathUseCollector(cwd: cwd)
     u.analyse(argv, depth: 0)
     return u.out
 }
@@ -52,7 +52,7 @@ let noPathTools: Set<String> = [
 let readOnlyTools: Set<String> = Set(simpleTools.filter { $0.value.operands == .read && $0.value.write.isEmpty && $0.value.unknownIf.isEmpty }.keys)
     .union(["zcat", "bzcat", "xzcat", "zstdcat"]).union(noPathTools)
 
-struct Uses {
+struct PathUseCollector {
     let cwd: String
     var out: [PathUse] = []
 
@@ -60,7 +60,7 @@ struct Uses {
         if raw.isEmpty || raw == "-" { return }
         var r = raw
         if let p = fileURLPath(raw) { r = p } else if isURL(raw) { return }
-        let dir = base.map { joinPath(cwd, $0) } ?? cwd
+        let dir = base.map { joinPathLexically(cwd, $0) } ?? cwd
         let use = PathUse(path: canonicalPath(r, cwd: dir), access: a, raw: raw)
         if !out.contains(use) { out.append(use) }
     }
@@ -91,13 +91,13 @@ struct Uses {
             let v = String(arg[arg.index(after: eq)...])
             if v.contains("/") || v.hasPrefix("~") || fileURLPath(v) != nil { read(v); return }
         }
-        if arg.contains("/") || arg.hasPrefix("~") || fileExists(joinPath(cwd, arg)) { read(arg) }
+        if arg.contains("/") || arg.hasPrefix("~") || pathExists(joinPathLexically(cwd, arg)) { read(arg) }
     }
 
     /// An option value of unknown meaning: a read if it looks like a path or exists.
     mutating func guessValue(_ v: String) {
         if v.isEmpty || v == "-" || isURL(v) && fileURLPath(v) == nil { return }
-        if v.contains("/") || v.hasPrefix("~") || fileExists(joinPath(cwd, v)) { read(v) }
+        if v.contains("/") || v.hasPrefix("~") || pathExists(joinPathLexically(cwd, v)) { read(v) }
     }
 
     mutating func analyse(_ argv: [String], depth: Int) {
@@ -108,7 +108,7 @@ struct Uses {
             if name == "xargs" {
                 let spec = OptSpec(shortValue: ["a", "E", "I", "L", "n", "P", "s", "d"], shortOptional: ["e", "i", "l"],
                                    longValue: ["arg-file"], permute: false)
-                for v in optValues(tokenize(argv.dropFirst(), spec), "-a", "--arg-file") { read(v) }
+                for v in optValues(tokenizeOptions(argv.dropFirst(), spec), "-a", "--arg-file") { read(v) }
                 let t = toolName(inner[0])
                 unknown("xargs \(t): operands from input", readOnlyTools.contains(t) ? .read : .write)
             }
@@ -119,25 +119,25 @@ struct Uses {
         let args = Array(argv.dropFirst())
         if noPathTools.contains(name) { return }
         if let s = simpleTools[name] { applySimple(s, args); return }
-        if family(name, "python") || family(name, "pypy") { interpreter(args, valueOpts: ["c", "m", "W", "X", "Q"], inline: ["-c", "-m"]); return }
+        if isVersionedName(name, "python") || isVersionedName(name, "pypy") { interpreter(args, valueOpts: ["c", "m", "W", "X", "Q"], inline: ["-c", "-m"]); return }
         switch name {
         case "rm", "rmdir", "unlink", "mkfifo", "sponge", "dos2unix", "unix2dos":
-            let s = Simple(spec: OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["interactive", "preserve-root", "context"]), operands: .write)
+            let s = SimpleTool(spec: OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["interactive", "preserve-root", "context"]), operands: .write)
             applySimple(s, args)
         case "mkdir":
-            applySimple(Simple(spec: OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["context"]), operands: .write), args)
+            applySimple(SimpleTool(spec: OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["context"]), operands: .write), args)
         case "mknod":
-            let ops = operands(tokenize(args, OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["context"])))
+            let ops = optOperands(tokenizeOptions(args, OptSpec(shortValue: ["m"], longValue: ["mode"], longOptional: ["context"])))
             if let f = ops.first { write(f) }
         case "touch":
-            applySimple(Simple(spec: OptSpec(shortValue: ["d", "r", "t"], longValue: ["date", "reference", "time"]),
+            applySimple(SimpleTool(spec: OptSpec(shortValue: ["d", "r", "t"], longValue: ["date", "reference", "time"]),
                                operands: .write, read: ["-r", "--reference"]), args)
         case "truncate":
-            applySimple(Simple(spec: OptSpec(shortValue: ["r", "s"], longValue: ["reference", "size"],
+            applySimple(SimpleTool(spec: OptSpec(shortValue: ["r", "s"], longValue: ["reference", "size"],
                                              longFlags: ["no-create", "io-blocks"]),
                                operands: .write, read: ["-r", "--reference"]), args)
         case "shred":
-            applySimple(Simple(spec: OptSpec(shortValue: ["n", "s"], longValue: ["iterations", "size", "random-source"],
+            applySimple(SimpleTool(spec: OptSpec(shortValue: ["n", "s"], longValue: ["iterations", "size", "random-source"],
                                              longOptional: ["remove"], longFlags: ["exact", "zero", "force", "verbose"]),
                                operands: .write, read: ["--random-source"]), args)
         case "chmod", "chown", "chgrp":
@@ -145,7 +145,7 @@ struct Uses {
         case "mv", "cp", "ln", "install":
             copyLike(name, args)
         case "tee":
-            applySimple(Simple(spec: OptSpec(longOptional: ["output-error"], longFlags: ["append", "ignore-interrupts"]), operands: .write), args)
+            applySimple(SimpleTool(spec: OptSpec(longOptional: ["output-error"], longFlags: ["append", "ignore-interrupts"]), operands: .write), args)
         case "dd":
             for a in args {
                 if a.hasPrefix("if=") { read(String(a.dropFirst(3))) } else if a.hasPrefix("of=") { write(String(a.dropFirst(3))) }
@@ -179,9 +179,9 @@ struct Uses {
         case "find": find(args, depth: depth)
         case "split": split(args)
         case "csplit":
-            let toks = tokenize(args, OptSpec(shortValue: ["b", "f", "n"], longValue: ["suffix-format", "prefix", "digits"]))
+            let toks = tokenizeOptions(args, OptSpec(shortValue: ["b", "f", "n"], longValue: ["suffix-format", "prefix", "digits"]))
             write(optValues(toks, "-f", "--prefix").last ?? "xx")
-            if let f = operands(toks).first { read(f) }
+            if let f = optOperands(toks).first { read(f) }
         case "mktemp": mktemp(args)
         case "patch": patch(args)
         case "openssl": openssl(args)
@@ -189,7 +189,7 @@ struct Uses {
         case "rsync": rsyncPaths(args)
         case "scp": scpPaths(args)
         case "vi", "vim", "nvim", "view", "nano", "emacs", "ed", "ex", "micro", "joe", "kak", "pico":
-            applySimple(Simple(spec: OptSpec(shortValue: ["c", "S", "u", "U", "i", "w", "W", "s", "t", "q", "T"],
+            applySimple(SimpleTool(spec: OptSpec(shortValue: ["c", "S", "u", "U", "i", "w", "W", "s", "t", "q", "T"],
                                              longValue: ["cmd"]),
                                operands: .write, read: ["-S", "-u", "-U", "-s", "-q"], write: ["-w", "-W", "-i"],
                                unknownIf: ["-c", "--cmd"]), args)
@@ -203,8 +203,8 @@ struct Uses {
 
     // MARK: Table-driven tools
 
-    mutating func applySimple(_ s: Simple, _ args: [String]) {
-        let toks = tokenize(args, s.spec)
+    mutating func applySimple(_ s: SimpleTool, _ args: [String]) {
+        let toks = tokenizeOptions(args, s.spec)
         var ops: [String] = []
         var names: Set<String> = []
         for t in toks {
@@ -245,8 +245,8 @@ struct Uses {
         let spec = OptSpec(longValue: ["reference", "from"],
                            longFlags: ["recursive", "changes", "silent", "quiet", "verbose", "dereference", "no-dereference",
                                        "preserve-root", "no-preserve-root"])
-        let toks = tokenize(args, spec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, spec)
+        var ops = optOperands(toks)
         let refs = optValues(toks, "--reference")
         for r in refs { read(r) }
         if refs.isEmpty && !modeSeen && !ops.isEmpty { ops.removeFirst() }
@@ -266,8 +266,8 @@ struct Uses {
             spec.shortValue.formUnion(["m", "o", "g"])
             spec.longValue.formUnion(["mode", "owner", "group", "strip-program"])
         }
-        let toks = tokenize(args, spec)
-        let ops = operands(toks)
+        let toks = tokenizeOptions(args, spec)
+        let ops = optOperands(toks)
         let dirs = optValues(toks, "-t", "--target-directory")
         for d in dirs { write(d) }
         if name == "install" && hasOpt(toks, "--strip-program") { unknown("install --strip-program") }
@@ -284,7 +284,7 @@ struct Uses {
         var sources = ops
         if dirs.isEmpty {
             if ops.count == 1 && name == "ln" {
-                write(baseName(ops[0]))
+                write(lastComponent(ops[0]))
             } else if let last = sources.popLast() {
                 write(last)
             }
@@ -297,8 +297,8 @@ struct Uses {
                            longValue: ["expression", "file", "line-length"], longOptional: ["in-place"],
                            longFlags: ["quiet", "silent", "debug", "follow-symlinks", "posix", "regexp-extended",
                                        "separate", "sandbox", "unbuffered", "null-data", "binary", "help", "version"])
-        let toks = tokenize(args, spec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, spec)
+        var ops = optOperands(toks)
         var scripts: [String] = []
         var given = false
         for t in toks {
@@ -307,7 +307,7 @@ struct Uses {
             if n == "-e" || n == "--expression" { scripts.append(v); given = true }
             if n == "-f" || n == "--file" {
                 read(v); given = true
-                if v == "-" { unknown("sed script from input") } else if let text = readTextFile(joinPath(cwd, v)) { scripts.append(text) }
+                if v == "-" { unknown("sed script from input") } else if let text = readSmallTextFile(joinPathLexically(cwd, v)) { scripts.append(text) }
                 else { unknown("sed -f \(v) unreadable") }
             }
         }
@@ -331,8 +331,8 @@ struct Uses {
     mutating func perl(_ args: [String]) {
         let spec = OptSpec(shortValue: ["e", "E", "I"], shortOptional: ["i", "M", "m", "0", "l", "x", "F", "C", "d", "D", "V"],
                            permute: false)
-        let toks = tokenize(args, spec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, spec)
+        var ops = optOperands(toks)
         let code = hasOpt(toks, "-e", "-E")
         for d in optValues(toks, "-I") { read(d) }
         if !code, !ops.isEmpty { read(ops.removeFirst()) }
@@ -342,8 +342,8 @@ struct Uses {
 
     mutating func interpreter(_ args: [String], valueOpts: Set<Character>, inline: Set<String>,
                               longValue: Set<String> = [], readOpts: Set<String> = []) {
-        let toks = tokenize(args, OptSpec(shortValue: valueOpts, longValue: longValue, permute: false))
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, OptSpec(shortValue: valueOpts, longValue: longValue, permute: false))
+        var ops = optOperands(toks)
         var code = false
         for t in toks {
             if case .opt(let n, let v) = t {
@@ -389,7 +389,7 @@ struct Uses {
                                        "hard-dereference", "totals", "ignore-failed-read", "numeric-owner", "no-same-owner",
                                        "same-owner", "to-stdout", "verify", "multi-volume", "null", "no-null", "recursion",
                                        "no-recursion", "wildcards", "no-wildcards", "interactive", "keep-newer-files"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         let create = hasOpt(toks, "-c", "--create", "-r", "--append", "-u", "--update")
         let catenate = hasOpt(toks, "-A", "--catenate", "--concatenate")
         let delete = hasOpt(toks, "--delete")
@@ -405,7 +405,7 @@ struct Uses {
             case .opt(let n, let v):
                 switch n {
                 case "-C", "--directory":
-                    if let v { dir = dir.map { joinPath($0, v) } ?? v; dirs.append(dir!) }
+                    if let v { dir = dir.map { joinPathLexically($0, v) } ?? v; dirs.append(dir!) }
                 case "-T", "--files-from":
                     if let v { read(v); if create { unknown("tar: member names from \(v)", .read) } }
                 case "-X", "--exclude-from": if let v { read(v) }
@@ -506,7 +506,7 @@ struct Uses {
                                        "patch-from", "block-size", "processes"],
                            longFlags: ["stdout", "to-stdout", "decompress", "uncompress", "force", "keep", "list", "test",
                                        "name", "no-name", "quiet", "recursive", "verbose", "rsyncable", "fast", "best"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         let toStdout = hasOpt(toks, "-c", "--stdout", "--to-stdout", "-l", "--list", "-t", "--test")
         for t in toks {
             switch t {
@@ -525,7 +525,7 @@ struct Uses {
     }
 
     mutating func curl(_ args: [String]) {
-        let toks = tokenize(args, curlSpec)
+        let toks = tokenizeOptions(args, curlSpec)
         let outDir = optValues(toks, "--output-dir").last
         if let outDir { write(outDir) }
         var remoteName = false
@@ -563,7 +563,7 @@ struct Uses {
                     if !v.contains("=") { read(v) }
                 case "-z", "--time-cond":
                     let f = v.hasPrefix("-") || v.hasPrefix("+") ? String(v.dropFirst()) : v
-                    if fileExists(joinPath(cwd, f)) { read(f) }
+                    if pathExists(joinPathLexically(cwd, f)) { read(f) }
                 default: break
                 }
             case .unknown(_, let v): if let v { guessValue(v) }
@@ -575,7 +575,7 @@ struct Uses {
     }
 
     mutating func wget(_ args: [String]) {
-        let toks = tokenize(wgetNormalise(args), wgetSpec)
+        let toks = tokenizeOptions(wgetNormalise(args), wgetSpec)
         var document = false
         for t in toks {
             switch t {
@@ -603,19 +603,19 @@ struct Uses {
         let g = parseGitGlobal(args)
         for d in g.dirs { read(d) }
         for kv in g.configs where gitConfigRunsCommand(kv) { unknown("git -c \(kv)") }
-        let dir = g.dir.map { joinPath(cwd, $0) } ?? cwd
+        let dir = g.dir.map { joinPathLexically(cwd, $0) } ?? cwd
         guard let sub = g.rest.first else { return }
         let subArgs = Array(g.rest.dropFirst())
         let repo = findGitRepo(from: canonicalPath(dir, cwd: "/"))
-        let root = g.workTree.map { joinPath(dir, $0) } ?? repo?.root ?? dir
+        let root = g.workTree.map { joinPathLexically(dir, $0) } ?? repo?.root ?? dir
         func repoUse(_ a: Access) {
             add(root, a)
             if let gd = g.gitDir { add(gd, a, base: dir) } else if let repo, !repo.gitDir.hasPrefix(repo.root + "/") { add(repo.gitDir, a) }
         }
         switch sub {
         case "clone":
-            let toks = tokenize(subArgs, gitCloneSpec)
-            let ops = operands(toks)
+            let toks = tokenizeOptions(subArgs, gitCloneSpec)
+            let ops = optOperands(toks)
             if let url = ops.first, gitURLIsLocal(url) { read(url.hasPrefix("file://") ? url : url, base: dir) }
             if ops.count > 1 { write(ops[1], base: dir) } else { write(dir) }
             for r in optValues(toks, "--reference", "--reference-if-able", "--template") { read(r, base: dir) }
@@ -623,26 +623,26 @@ struct Uses {
             if hasOpt(toks, "-u", "--upload-pack") { unknown("git clone --upload-pack") }
             for kv in optValues(toks, "-c", "--config") where gitConfigRunsCommand(kv) { unknown("git clone -c \(kv)") }
         case "init":
-            let toks = tokenize(subArgs, OptSpec(longValue: ["template", "separate-git-dir", "object-format", "ref-format", "initial-branch", "shared"],
+            let toks = tokenizeOptions(subArgs, OptSpec(longValue: ["template", "separate-git-dir", "object-format", "ref-format", "initial-branch", "shared"],
                                                  longFlags: ["bare", "quiet"]))
-            let ops = operands(toks)
+            let ops = optOperands(toks)
             write(ops.first ?? ".", base: dir)
             for r in optValues(toks, "--template") { read(r, base: dir) }
             for w in optValues(toks, "--separate-git-dir") { write(w, base: dir) }
         case "config":
-            let toks = tokenize(subArgs, OptSpec(shortValue: ["f"], longValue: ["file", "blob", "default", "type", "comment"],
+            let toks = tokenizeOptions(subArgs, OptSpec(shortValue: ["f"], longValue: ["file", "blob", "default", "type", "comment"],
                                                  longFlags: ["global", "system", "local", "worktree", "get", "get-all", "get-regexp",
                                                              "get-urlmatch", "list", "unset", "unset-all", "add", "replace-all",
                                                              "get-color", "get-colorbool", "edit", "rename-section", "remove-section",
                                                              "show-origin", "show-scope", "name-only", "null", "includes", "no-includes"]))
             let readOnly = hasOpt(toks, "--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "--get-color", "--get-colorbool")
-                || ["get", "list"].contains(operands(toks).first ?? "")
+                || ["get", "list"].contains(optOperands(toks).first ?? "")
             let a: Access = readOnly ? .read : .write
             if let f = optValues(toks, "-f", "--file").last { add(f, a, base: dir) }
-            else if hasOpt(toks, "--global") { if let h = processEnv("HOME") { add(h + "/.gitconfig", a) } else { unknown("git config --global without HOME") } }
+            else if hasOpt(toks, "--global") { if let h = ownEnvironment("HOME") { add(h + "/.gitconfig", a) } else { unknown("git config --global without HOME") } }
             else if hasOpt(toks, "--system") { add("/etc/gitconfig", a) }
             else { repoUse(a) }
-            if !readOnly { for o in operands(toks) where o.contains(".") { if gitConfigRunsCommand(o + "=") { unknown("git config \(o)") } } }
+            if !readOnly { for o in optOperands(toks) where o.contains(".") { if gitConfigRunsCommand(o + "=") { unknown("git config \(o)") } } }
         case _ where !gitBuiltins.contains(sub):
             // An alias (`!cmd` runs a shell command) or an external `git-<sub>` program.
             let cfg = GitConfig(repo: repo, env: .process)
@@ -655,7 +655,7 @@ struct Uses {
         default:
             let readOnly = gitReadOnly.contains(sub)
             repoUse(readOnly ? .read : .write)
-            let toks = tokenize(subArgs, OptSpec(shortValue: ["o"], longValue: ["output", "output-directory", "contents", "file", "template"]))
+            let toks = tokenizeOptions(subArgs, OptSpec(shortValue: ["o"], longValue: ["output", "output-directory", "contents", "file", "template"]))
             for t in toks {
                 switch t {
                 case .opt(let n, let v):
@@ -667,12 +667,12 @@ struct Uses {
                     if n == "--open-files-in-pager" || n == "--ext-diff" || n == "--exec" || n == "--upload-pack" || n == "--receive-pack" { unknown("git \(sub) \(n)") }
                     if let v { guessValue(v) }
                 case .operand(let o):
-                    var u2 = Uses(cwd: dir); u2.guess(o); for x in u2.out where !out.contains(x) { out.append(x) }
+                    var u2 = PathUseCollector(cwd: dir); u2.guess(o); for x in u2.out where !out.contains(x) { out.append(x) }
                 }
             }
             if sub == "format-patch" && !hasOpt(toks, "-o", "--output-directory", "--stdout") { write(dir) }
-            if sub == "bundle", operands(toks).first == "create", operands(toks).count > 1 { write(operands(toks)[1], base: dir) }
-            if sub == "worktree", operands(toks).first == "add", operands(toks).count > 1 { write(operands(toks)[1], base: dir) }
+            if sub == "bundle", optOperands(toks).first == "create", optOperands(toks).count > 1 { write(optOperands(toks)[1], base: dir) }
+            if sub == "worktree", optOperands(toks).first == "add", optOperands(toks).count > 1 { write(optOperands(toks)[1], base: dir) }
         }
     }
 
@@ -681,10 +681,10 @@ struct Uses {
                            longValue: ["directory", "file", "makefile", "include-dir", "old-file", "assume-old", "new-file",
                                        "what-if", "assume-new", "eval"],
                            longOptional: ["jobs", "load-average", "max-load", "output-sync", "debug", "jobserver-style", "shuffle"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         var dir = cwd
         for t in toks {
-            if case .opt(let n, let v) = t, let v, n == "-C" || n == "--directory" { dir = joinPath(dir, v) }
+            if case .opt(let n, let v) = t, let v, n == "-C" || n == "--directory" { dir = joinPathLexically(dir, v) }
         }
         write(dir)
         for t in toks {
@@ -704,15 +704,15 @@ struct Uses {
                            longValue: ["file", "assign", "field-separator", "source", "include", "load", "exec"],
                            longOptional: ["pretty-print", "profile", "dump-variables", "debug"],
                            permute: false)
-        let toks = tokenize(args, spec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, spec)
+        var ops = optOperands(toks)
         var programs: [String] = []
         var given = false
         for t in toks {
             guard case .opt(let n, let v) = t else { continue }
             switch n {
             case "-f", "--file", "-E", "--exec":
-                if let v { read(v); given = true; if let text = readTextFile(joinPath(cwd, v)) { programs.append(text) } else { unknown("awk -f \(v) unreadable") } }
+                if let v { read(v); given = true; if let text = readSmallTextFile(joinPathLexically(cwd, v)) { programs.append(text) } else { unknown("awk -f \(v) unreadable") } }
             case "-e", "--source": if let v { programs.append(v); given = true }
             case "-i", "--include", "-l", "--load": if let v { read(v) }
             case "-o", "--pretty-print", "-p", "--profile", "-d", "--dump-variables": if let v { write(v) }
@@ -799,7 +799,7 @@ struct Uses {
             let a = args[i]; i += 1
             if valueTests.contains(a) { i += 1; continue }
             if fileTests.contains(a) || (a.hasPrefix("-newer") && a.count == 8) {
-                if i < args.count { let v = args[i]; if fileExists(joinPath(cwd, v)) || v.contains("/") { read(v) } }
+                if i < args.count { let v = args[i]; if pathExists(joinPathLexically(cwd, v)) || v.contains("/") { read(v) } }
                 i += 1; continue
             }
             switch a {
@@ -826,7 +826,7 @@ struct Uses {
                     // -exec: `{}` is a path below the start path. -execdir: the command runs in
                     // the directory of each match (below the start path) with `{}` = ./name.
                     let sub = cmd.map { $0.replacing("{}", with: inDir ? "." : s) }
-                    var u2 = Uses(cwd: inDir ? canonicalPath(s, cwd: cwd) : cwd)
+                    var u2 = PathUseCollector(cwd: inDir ? canonicalPath(s, cwd: cwd) : cwd)
                     u2.analyse(sub, depth: depth + 1)
                     for x in u2.out where !out.contains(x) { out.append(x) }
                 }
@@ -842,9 +842,9 @@ struct Uses {
                            longValue: ["suffix-length", "additional-suffix", "bytes", "line-bytes", "lines", "number", "separator", "filter"],
                            longOptional: ["numeric-suffixes", "hex-suffixes"],
                            longFlags: ["elide-empty-files", "unbuffered", "verbose"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         if hasOpt(toks, "--filter") { unknown("split --filter") }
-        let ops = operands(toks)
+        let ops = optOperands(toks)
         if let f = ops.first { read(f) }
         write(ops.count > 1 ? ops[1] : "x")
     }
@@ -852,11 +852,11 @@ struct Uses {
     mutating func mktemp(_ args: [String]) {
         let spec = OptSpec(shortValue: ["p"], longValue: ["suffix"], longOptional: ["tmpdir"],
                            longFlags: ["directory", "dry-run", "quiet"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         if hasOpt(toks, "-u", "--dry-run") { return }
-        let template = operands(toks).first ?? "tmp.XXXXXXXXXX"
+        let template = optOperands(toks).first ?? "tmp.XXXXXXXXXX"
         var dir: String? = optValues(toks, "-p", "--tmpdir").last
-        if dir == nil && (hasOpt(toks, "-t", "--tmpdir") || operands(toks).isEmpty) { dir = "/tmp" }
+        if dir == nil && (hasOpt(toks, "-t", "--tmpdir") || optOperands(toks).isEmpty) { dir = "/tmp" }
         write(template, base: dir)
     }
 
@@ -866,7 +866,7 @@ struct Uses {
                                        "version-control", "basename-prefix", "suffix", "quoting-style", "reject-format", "read-only"],
                            longFlags: ["backup", "remove-empty-files", "ed", "forward", "force", "dry-run", "binary", "posix",
                                        "reverse", "silent", "quiet", "batch", "normal", "context", "unified", "verbose"])
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         let dir = optValues(toks, "-d", "--directory").last
         let dry = hasOpt(toks, "--dry-run")
         for t in toks {
@@ -878,7 +878,7 @@ struct Uses {
                 }
             }
         }
-        let ops = operands(toks)
+        let ops = optOperands(toks)
         let toOutput = hasOpt(toks, "-o", "--output")
         if let orig = ops.first { add(orig, toOutput || dry ? .read : .write, base: dir) }
         else if !dry && !toOutput { write(dir ?? ".") }
@@ -906,17 +906,17 @@ struct Uses {
 
     mutating func sshKeygen(_ args: [String]) {
         let spec = OptSpec(shortValue: Set("CDEFIJMNOPRSVWZabfjmnrstwz"))
-        let toks = tokenize(args, spec)
+        let toks = tokenizeOptions(args, spec)
         if let f = optValues(toks, "-f").last { write(f) }
-        else if let h = processEnv("HOME") { write(h + "/.ssh") }
+        else if let h = ownEnvironment("HOME") { write(h + "/.ssh") }
         else { unknown("ssh-keygen without -f or HOME") }
         for v in optValues(toks, "-s", "-D") { read(v) }
-        for o in operands(toks) { write(o) }
+        for o in optOperands(toks) { write(o) }
     }
 
     mutating func rsyncPaths(_ args: [String]) {
-        let toks = tokenize(args, rsyncSpec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, rsyncSpec)
+        var ops = optOperands(toks)
         var dest: String? = nil
         if ops.count > 1 { dest = ops.removeLast() }
         let localDest = dest.flatMap { remoteSpec($0) == nil ? $0 : nil }
@@ -940,8 +940,8 @@ struct Uses {
     }
 
     mutating func scpPaths(_ args: [String]) {
-        let toks = tokenize(args, scpSpec)
-        var ops = operands(toks)
+        let toks = tokenizeOptions(args, scpSpec)
+        var ops = optOperands(toks)
         if hasOpt(toks, "-S") { unknown("scp -S") }
         for v in optValues(toks, "-F", "-i") { read(v) }
         guard ops.count > 1 else { return }
@@ -951,7 +951,7 @@ struct Uses {
     }
 }
 
-struct Simple {
+struct SimpleTool {
     var spec: OptSpec
     var operands: Access? = .read
     var read: Set<String> = []
@@ -969,59 +969,59 @@ struct Simple {
 }
 
 /// Read-only (and a few writing) tools described by their option tables.
-let simpleTools: [String: Simple] = {
-    var t: [String: Simple] = [:]
-    func s(_ names: [String], _ v: Simple) { for n in names { t[n] = v } }
-    s(["cat"], Simple(spec: OptSpec()))
-    s(["tac"], Simple(spec: OptSpec(shortValue: ["s"], longValue: ["separator"])))
-    s(["nl"], Simple(spec: OptSpec(shortValue: Set("bdfhilnsvw"), longValue: ["body-numbering", "section-delimiter", "footer-numbering", "header-numbering", "line-increment", "join-blank-lines", "number-format", "number-separator", "starting-line-number", "number-width"])))
-    s(["od"], Simple(spec: OptSpec(shortValue: ["A", "j", "N", "S", "t"], shortOptional: ["w"], longValue: ["address-radix", "skip-bytes", "read-bytes", "strings", "format"], longOptional: ["width"])))
-    s(["xxd"], Simple(spec: OptSpec(shortValue: ["c", "g", "l", "o", "s", "n"], permute: false), secondWrite: true))
-    s(["hexdump", "hd"], Simple(spec: OptSpec(shortValue: ["e", "f", "n", "s"]), read: ["-f"]))
-    s(["strings"], Simple(spec: OptSpec(shortValue: ["n", "t", "e", "T"], longValue: ["bytes", "radix", "encoding", "target", "output-separator"])))
-    s(["wc"], Simple(spec: OptSpec(longValue: ["files0-from", "total"]), read: ["--files0-from"]))
-    s(["head", "tail"], Simple(spec: OptSpec(shortValue: ["n", "c", "s"], longValue: ["lines", "bytes", "pid", "sleep-interval", "max-unchanged-stats"], longOptional: ["follow"])))
-    s(["less", "more", "most"], Simple(spec: OptSpec(shortValue: ["b", "h", "j", "k", "o", "O", "p", "P", "t", "T", "x", "y", "z"]), read: ["-k", "-T"], write: ["-o", "-O"]))
-    s(["file"], Simple(spec: OptSpec(shortValue: ["m", "f", "F", "e", "P"], longValue: ["magic-file", "files-from", "separator", "exclude", "exclude-quiet", "parameter"]), read: ["-m", "--magic-file", "-f", "--files-from"]))
-    s(["stat"], Simple(spec: OptSpec(shortValue: ["c"], longValue: ["format", "printf", "cached"])))
-    s(["du"], Simple(spec: OptSpec(shortValue: ["d", "B", "t", "X"], longValue: ["max-depth", "block-size", "threshold", "exclude", "exclude-from", "files0-from", "time-style"], longOptional: ["time"]), read: ["-X", "--exclude-from", "--files0-from"], cwdWhenNone: .read))
-    s(["ls", "dir", "vdir"], Simple(spec: OptSpec(shortValue: ["I", "T", "w"], longValue: ["block-size", "format", "hide", "ignore", "indicator-style", "quoting-style", "sort", "time", "time-style", "tabsize", "width"], longOptional: ["color", "hyperlink", "classify"]), cwdWhenNone: .read))
-    s(["tree"], Simple(spec: OptSpec(shortValue: ["L", "P", "I", "o", "H", "T"], longValue: ["charset", "filelimit", "timefmt", "sort", "fromfile", "infofile", "gitfile"]), write: ["-o"], cwdWhenNone: .read))
-    s(["readlink", "realpath"], Simple(spec: OptSpec(longValue: ["relative-to", "relative-base"]), read: ["--relative-to", "--relative-base"]))
+let simpleTools: [String: SimpleTool] = {
+    var t: [String: SimpleTool] = [:]
+    func s(_ names: [String], _ v: SimpleTool) { for n in names { t[n] = v } }
+    s(["cat"], SimpleTool(spec: OptSpec()))
+    s(["tac"], SimpleTool(spec: OptSpec(shortValue: ["s"], longValue: ["separator"])))
+    s(["nl"], SimpleTool(spec: OptSpec(shortValue: Set("bdfhilnsvw"), longValue: ["body-numbering", "section-delimiter", "footer-numbering", "header-numbering", "line-increment", "join-blank-lines", "number-format", "number-separator", "starting-line-number", "number-width"])))
+    s(["od"], SimpleTool(spec: OptSpec(shortValue: ["A", "j", "N", "S", "t"], shortOptional: ["w"], longValue: ["address-radix", "skip-bytes", "read-bytes", "strings", "format"], longOptional: ["width"])))
+    s(["xxd"], SimpleTool(spec: OptSpec(shortValue: ["c", "g", "l", "o", "s", "n"], permute: false), secondWrite: true))
+    s(["hexdump", "hd"], SimpleTool(spec: OptSpec(shortValue: ["e", "f", "n", "s"]), read: ["-f"]))
+    s(["strings"], SimpleTool(spec: OptSpec(shortValue: ["n", "t", "e", "T"], longValue: ["bytes", "radix", "encoding", "target", "output-separator"])))
+    s(["wc"], SimpleTool(spec: OptSpec(longValue: ["files0-from", "total"]), read: ["--files0-from"]))
+    s(["head", "tail"], SimpleTool(spec: OptSpec(shortValue: ["n", "c", "s"], longValue: ["lines", "bytes", "pid", "sleep-interval", "max-unchanged-stats"], longOptional: ["follow"])))
+    s(["less", "more", "most"], SimpleTool(spec: OptSpec(shortValue: ["b", "h", "j", "k", "o", "O", "p", "P", "t", "T", "x", "y", "z"]), read: ["-k", "-T"], write: ["-o", "-O"]))
+    s(["file"], SimpleTool(spec: OptSpec(shortValue: ["m", "f", "F", "e", "P"], longValue: ["magic-file", "files-from", "separator", "exclude", "exclude-quiet", "parameter"]), read: ["-m", "--magic-file", "-f", "--files-from"]))
+    s(["stat"], SimpleTool(spec: OptSpec(shortValue: ["c"], longValue: ["format", "printf", "cached"])))
+    s(["du"], SimpleTool(spec: OptSpec(shortValue: ["d", "B", "t", "X"], longValue: ["max-depth", "block-size", "threshold", "exclude", "exclude-from", "files0-from", "time-style"], longOptional: ["time"]), read: ["-X", "--exclude-from", "--files0-from"], cwdWhenNone: .read))
+    s(["ls", "dir", "vdir"], SimpleTool(spec: OptSpec(shortValue: ["I", "T", "w"], longValue: ["block-size", "format", "hide", "ignore", "indicator-style", "quoting-style", "sort", "time", "time-style", "tabsize", "width"], longOptional: ["color", "hyperlink", "classify"]), cwdWhenNone: .read))
+    s(["tree"], SimpleTool(spec: OptSpec(shortValue: ["L", "P", "I", "o", "H", "T"], longValue: ["charset", "filelimit", "timefmt", "sort", "fromfile", "infofile", "gitfile"]), write: ["-o"], cwdWhenNone: .read))
+    s(["readlink", "realpath"], SimpleTool(spec: OptSpec(longValue: ["relative-to", "relative-base"]), read: ["--relative-to", "--relative-base"]))
     s(["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum", "sum", "shasum"],
-      Simple(spec: OptSpec(shortValue: ["a", "l"], longValue: ["algorithm", "length"]), unknownIf: []))
-    s(["base64", "base32", "basenc"], Simple(spec: OptSpec(shortValue: ["w"], longValue: ["wrap"])))
-    s(["cut"], Simple(spec: OptSpec(shortValue: ["b", "c", "d", "f"], longValue: ["bytes", "characters", "delimiter", "fields", "output-delimiter"])))
-    s(["paste"], Simple(spec: OptSpec(shortValue: ["d"], longValue: ["delimiters"])))
-    s(["join"], Simple(spec: OptSpec(shortValue: ["a", "e", "j", "o", "t", "v", "1", "2"])))
-    s(["comm"], Simple(spec: OptSpec(longValue: ["output-delimiter"])))
-    s(["fold", "fmt"], Simple(spec: OptSpec(shortValue: ["w", "p", "g"], longValue: ["width", "prefix", "goal"])))
-    s(["expand", "unexpand"], Simple(spec: OptSpec(shortValue: ["t"], longValue: ["tabs"])))
-    s(["column"], Simple(spec: OptSpec(shortValue: ["s", "o", "c", "n", "N", "E", "H", "R", "l", "O", "W", "d"], longValue: ["separator", "output-separator", "output-width", "table-name", "table-columns", "table-noextreme", "table-hide", "table-right", "table-truncate", "table-order", "table-wrap"])))
-    s(["grep", "egrep", "fgrep"], Simple(spec: OptSpec(shortValue: ["e", "f", "m", "A", "B", "C", "d", "D"],
+      SimpleTool(spec: OptSpec(shortValue: ["a", "l"], longValue: ["algorithm", "length"]), unknownIf: []))
+    s(["base64", "base32", "basenc"], SimpleTool(spec: OptSpec(shortValue: ["w"], longValue: ["wrap"])))
+    s(["cut"], SimpleTool(spec: OptSpec(shortValue: ["b", "c", "d", "f"], longValue: ["bytes", "characters", "delimiter", "fields", "output-delimiter"])))
+    s(["paste"], SimpleTool(spec: OptSpec(shortValue: ["d"], longValue: ["delimiters"])))
+    s(["join"], SimpleTool(spec: OptSpec(shortValue: ["a", "e", "j", "o", "t", "v", "1", "2"])))
+    s(["comm"], SimpleTool(spec: OptSpec(longValue: ["output-delimiter"])))
+    s(["fold", "fmt"], SimpleTool(spec: OptSpec(shortValue: ["w", "p", "g"], longValue: ["width", "prefix", "goal"])))
+    s(["expand", "unexpand"], SimpleTool(spec: OptSpec(shortValue: ["t"], longValue: ["tabs"])))
+    s(["column"], SimpleTool(spec: OptSpec(shortValue: ["s", "o", "c", "n", "N", "E", "H", "R", "l", "O", "W", "d"], longValue: ["separator", "output-separator", "output-width", "table-name", "table-columns", "table-noextreme", "table-hide", "table-right", "table-truncate", "table-order", "table-wrap"])))
+    s(["grep", "egrep", "fgrep"], SimpleTool(spec: OptSpec(shortValue: ["e", "f", "m", "A", "B", "C", "d", "D"],
                                                       longValue: ["regexp", "file", "max-count", "after-context", "before-context", "context", "include", "exclude", "exclude-from", "exclude-dir", "label", "binary-files", "directories", "devices", "group-separator"],
                                                       longOptional: ["color", "colour"],
                                                       longFlags: ["recursive", "dereference-recursive", "count", "files-with-matches", "files-without-match", "ignore-case", "invert-match", "line-number", "only-matching", "quiet", "silent", "with-filename", "no-filename", "word-regexp", "line-regexp", "extended-regexp", "fixed-strings", "perl-regexp", "basic-regexp", "null", "null-data", "text", "byte-offset", "initial-tab"]),
                                        read: ["-f", "--file", "--exclude-from"], patternFirst: true, patternGivenBy: ["-e", "--regexp", "-f", "--file"],
                                        cwdWhenNone: .read, cwdWhenNoneIf: ["-r", "-R", "--recursive", "--dereference-recursive"]))
-    s(["rg", "ripgrep"], Simple(spec: OptSpec(shortValue: ["A", "B", "C", "e", "E", "f", "g", "j", "m", "M", "t", "T", "r", "d"],
+    s(["rg", "ripgrep"], SimpleTool(spec: OptSpec(shortValue: ["A", "B", "C", "e", "E", "f", "g", "j", "m", "M", "t", "T", "r", "d"],
                                              longValue: ["after-context", "before-context", "context", "regexp", "encoding", "file", "glob", "iglob", "threads", "max-count", "max-columns", "type", "type-not", "replace", "max-depth", "max-filesize", "type-add", "type-clear", "color", "colors", "context-separator", "field-context-separator", "field-match-separator", "path-separator", "dfa-size-limit", "regex-size-limit", "engine", "sort", "sortr", "pre", "pre-glob", "ignore-file", "hostname-bin", "hyperlink-format", "generate"],
                                              longFlags: ["files", "type-list", "hidden", "no-ignore", "follow", "count", "json", "files-with-matches", "line-number", "ignore-case", "smart-case", "fixed-strings", "word-regexp", "invert-match", "pcre2", "multiline", "no-heading", "heading", "vimgrep", "only-matching", "null", "text", "search-zip", "unrestricted", "debug", "trace", "stats"]),
                                read: ["-f", "--file", "--ignore-file"], unknownIf: ["--pre", "--hostname-bin", "-z", "--search-zip"],
                                patternFirst: true, patternGivenBy: ["-e", "--regexp", "-f", "--file", "--files", "--type-list"], cwdWhenNone: .read))
-    s(["sort"], Simple(spec: OptSpec(shortValue: ["k", "t", "S", "T", "o"], longValue: ["key", "field-separator", "buffer-size", "temporary-directory", "output", "files0-from", "random-source", "compress-program", "batch-size", "parallel", "sort"]),
+    s(["sort"], SimpleTool(spec: OptSpec(shortValue: ["k", "t", "S", "T", "o"], longValue: ["key", "field-separator", "buffer-size", "temporary-directory", "output", "files0-from", "random-source", "compress-program", "batch-size", "parallel", "sort"]),
                       read: ["--files0-from", "--random-source"], write: ["-o", "--output", "-T", "--temporary-directory"], unknownIf: ["--compress-program"]))
-    s(["uniq"], Simple(spec: OptSpec(shortValue: ["f", "s", "w"], longValue: ["skip-fields", "skip-chars", "check-chars"], longOptional: ["group", "all-repeated"]), secondWrite: true))
-    s(["diff"], Simple(spec: OptSpec(shortValue: ["C", "U", "F", "I", "x", "X", "S", "D", "W"],
+    s(["uniq"], SimpleTool(spec: OptSpec(shortValue: ["f", "s", "w"], longValue: ["skip-fields", "skip-chars", "check-chars"], longOptional: ["group", "all-repeated"]), secondWrite: true))
+    s(["diff"], SimpleTool(spec: OptSpec(shortValue: ["C", "U", "F", "I", "x", "X", "S", "D", "W"],
                                     longValue: ["label", "from-file", "to-file", "line-format", "old-line-format", "new-line-format", "unchanged-line-format", "old-group-format", "new-group-format", "changed-group-format", "unchanged-group-format", "horizon-lines", "tabsize", "palette", "show-function-line", "ignore-matching-lines", "exclude", "exclude-from", "starting-file", "ifdef", "width"],
                                     longOptional: ["color", "unified", "context"]),
                       read: ["-X", "--exclude-from", "--from-file", "--to-file"]))
-    s(["diff3"], Simple(spec: OptSpec(shortValue: ["L"], longValue: ["label", "diff-program"]), unknownIf: ["--diff-program"]))
-    s(["sdiff"], Simple(spec: OptSpec(shortValue: ["o", "I", "w"], longValue: ["output", "ignore-matching-lines", "width", "diff-program", "tabsize"]), write: ["-o", "--output"], unknownIf: ["--diff-program"]))
-    s(["cmp"], Simple(spec: OptSpec(shortValue: ["i", "n"], longValue: ["ignore-initial", "bytes"])))
-    s(["iconv"], Simple(spec: OptSpec(shortValue: ["f", "t", "o"], longValue: ["from-code", "to-code", "output"]), write: ["-o", "--output"]))
-    s(["tr", "yes"], Simple(spec: OptSpec(), operands: nil))
-    s(["date"], Simple(spec: OptSpec(shortValue: ["d", "f", "r", "s", "I"], longValue: ["date", "file", "reference", "set"], longOptional: ["iso-8601", "rfc-3339"]), operands: nil, read: ["-f", "--file", "-r", "--reference"]))
+    s(["diff3"], SimpleTool(spec: OptSpec(shortValue: ["L"], longValue: ["label", "diff-program"]), unknownIf: ["--diff-program"]))
+    s(["sdiff"], SimpleTool(spec: OptSpec(shortValue: ["o", "I", "w"], longValue: ["output", "ignore-matching-lines", "width", "diff-program", "tabsize"]), write: ["-o", "--output"], unknownIf: ["--diff-program"]))
+    s(["cmp"], SimpleTool(spec: OptSpec(shortValue: ["i", "n"], longValue: ["ignore-initial", "bytes"])))
+    s(["iconv"], SimpleTool(spec: OptSpec(shortValue: ["f", "t", "o"], longValue: ["from-code", "to-code", "output"]), write: ["-o", "--output"]))
+    s(["tr", "yes"], SimpleTool(spec: OptSpec(), operands: nil))
+    s(["date"], SimpleTool(spec: OptSpec(shortValue: ["d", "f", "r", "s", "I"], longValue: ["date", "file", "reference", "set"], longOptional: ["iso-8601", "rfc-3339"]), operands: nil, read: ["-f", "--file", "-r", "--reference"]))
     return t
 }()
 
@@ -1079,7 +1079,7 @@ func remoteSpec(_ s: String) -> String? {
 /// Whether an `rsync -e` command is plain ssh with harmless options.
 func isPlainSSH(_ cmd: String) -> Bool {
     let w = cmd.split(separator: " ").map(String.init)
-    guard let f = w.first, baseName(f) == "ssh" else { return false }
+    guard let f = w.first, lastComponent(f) == "ssh" else { return false }
     var i = 1
     while i < w.count {
         switch w[i] {
@@ -1144,13 +1144,13 @@ func parseGitGlobal(_ args: [String]) -> GitGlobal {
                                    "man-path", "info-path"],
                        permute: false)
     var g = GitGlobal()
-    let toks = tokenize(args, spec)
+    let toks = tokenizeOptions(args, spec)
     for t in toks {
         switch t {
         case .opt(let n, let v):
             guard let v else { continue }
             switch n {
-            case "-C": g.dirs.append(v); g.dir = g.dir.map { joinPath($0, v) } ?? v
+            case "-C": g.dirs.append(v); g.dir = g.dir.map { joinPathLexically($0, v) } ?? v
             case "-c", "--config-env": g.configs.append(v)
             case "--git-dir": g.gitDir = v
             case "--work-tree": g.workTree = v
@@ -1185,11 +1185,11 @@ func gitURLIsLocal(_ url: String) -> Bool {
 func findGitRepo(from dir: String) -> (root: String, gitDir: String)? {
     var d = dir
     while true {
-        let dotgit = joinPath(d, ".git")
+        let dotgit = joinPathLexically(d, ".git")
         var st = stat()
         if stat(dotgit, &st) == 0 {
             if (st.st_mode & S_IFMT) == S_IFDIR { return (d, dotgit) }
-            if let text = readTextFile(dotgit, limit: 65536) {
+            if let text = readSmallTextFile(dotgit, limit: 65536) {
                 for line in text.split(separator: "\n") where line.hasPrefix("gitdir:") {
                     let p = line.dropFirst(7).trimmingSpaces()
                     return (d, canonicalPath(p, cwd: d))
@@ -1197,11 +1197,11 @@ func findGitRepo(from dir: String) -> (root: String, gitDir: String)? {
             }
         }
         // A bare repository (or being inside a .git directory).
-        if fileExists(joinPath(d, "HEAD")) && isDirectory(joinPath(d, "objects")) && isDirectory(joinPath(d, "refs")) {
+        if pathExists(joinPathLexically(d, "HEAD")) && pathIsDirectory(joinPathLexically(d, "objects")) && pathIsDirectory(joinPathLexically(d, "refs")) {
             return (d, d)
         }
         if d == "/" { return nil }
-        d = dirName(d)
+        d = parentPath(d)
     }
 }
 

@@ -23,7 +23,7 @@ struct OptSpec {
     var doubleDashEnds = true
 }
 
-enum Tok: Equatable {
+enum OptTok: Equatable {
     /// name is `-o` or `--output` (abbreviations resolved); value as given.
     case opt(String, String?)
     case operand(String)
@@ -31,7 +31,7 @@ enum Tok: Equatable {
     case unknown(String, String?)
 }
 
-extension Tok {
+extension OptTok {
     var operand: String? { if case .operand(let s) = self { return s }; return nil }
 }
 
@@ -43,9 +43,9 @@ func resolveLong(_ name: String, _ spec: OptSpec) -> String? {
     return cands.count == 1 ? cands.first : nil
 }
 
-func tokenize<C: Collection>(_ args: C, _ spec: OptSpec) -> [Tok] where C.Element == String {
+func tokenizeOptions<C: Collection>(_ args: C, _ spec: OptSpec) -> [OptTok] where C.Element == String {
     let a = Array(args)
-    var out: [Tok] = []
+    var out: [OptTok] = []
     var i = 0
     var operands = 0
     var optsDone = false
@@ -113,23 +113,23 @@ func tokenize<C: Collection>(_ args: C, _ spec: OptSpec) -> [Tok] where C.Elemen
 }
 
 /// The options present (by any of `names`), with their values.
-func optValues(_ toks: [Tok], _ names: String...) -> [String] {
+func optValues(_ toks: [OptTok], _ names: String...) -> [String] {
     var out: [String] = []
     for t in toks { if case .opt(let n, let v) = t, names.contains(n), let v { out.append(v) } }
     return out
 }
 
-func hasOpt(_ toks: [Tok], _ names: String...) -> Bool {
+func hasOpt(_ toks: [OptTok], _ names: String...) -> Bool {
     toks.contains { if case .opt(let n, _) = $0 { return names.contains(n) }; return false }
 }
 
-func operands(_ toks: [Tok]) -> [String] { toks.compactMap { $0.operand } }
+func optOperands(_ toks: [OptTok]) -> [String] { toks.compactMap { $0.operand } }
 
 /// The program's name from argv[0]: basename, so `/usr/bin/rm` is `rm`.
-func toolName(_ argv0: String) -> String { baseName(argv0) }
+func toolName(_ argv0: String) -> String { lastComponent(argv0) }
 
 /// Python-like names with versions: `python3`, `python3.12`, `pip3.11` → the family name.
-func family(_ name: String, _ base: String) -> Bool {
+func isVersionedName(_ name: String, _ base: String) -> Bool {
     guard name.hasPrefix(base) else { return false }
     return name.dropFirst(base.count).allSatisfy { $0.isNumber || $0 == "." }
 }
@@ -145,9 +145,9 @@ func unwrapCommand(_ argv: [String]) -> [String]? {
         // env [-i] [-u NAME] [-C DIR] [-S STR] [NAME=VALUE]... CMD
         spec = OptSpec(shortValue: ["u", "C", "S"], longValue: ["unset", "chdir", "split-string"],
                        longFlags: ["ignore-environment", "null", "debug"], permute: false)
-        let toks = tokenize(rest, spec)
+        let toks = tokenizeOptions(rest, spec)
         if hasOpt(toks, "-C", "--chdir", "-S", "--split-string") { return nil }
-        var ops = operands(toks)
+        var ops = optOperands(toks)
         while let f = ops.first, f.contains("="), !f.hasPrefix("=") { ops.removeFirst() }
         return ops.isEmpty ? nil : ops
     case "nice":
@@ -157,7 +157,7 @@ func unwrapCommand(_ argv: [String]) -> [String]? {
     case "timeout":
         spec = OptSpec(shortValue: ["k", "s"], longValue: ["kill-after", "signal"],
                        longFlags: ["preserve-status", "foreground", "verbose"], permute: false)
-        let ops = operands(tokenize(rest, spec))
+        let ops = optOperands(tokenizeOptions(rest, spec))
         return ops.count > 1 ? Array(ops.dropFirst()) : nil
     case "stdbuf":
         spec = OptSpec(shortValue: ["i", "o", "e"], longValue: ["input", "output", "error"], permute: false)
@@ -167,9 +167,9 @@ func unwrapCommand(_ argv: [String]) -> [String]? {
         spec = OptSpec(shortValue: ["u", "g", "C", "D", "h", "p", "r", "t", "T", "U"],
                        longValue: ["user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "command-timeout", "other-user"],
                        permute: false)
-        let toks = tokenize(rest, spec)
+        let toks = tokenizeOptions(rest, spec)
         if hasOpt(toks, "-D", "--chdir", "-s", "--shell", "-i", "--login") { return nil }
-        let ops = operands(toks)
+        let ops = optOperands(toks)
         return ops.isEmpty ? nil : ops
     case "xargs":
         spec = OptSpec(shortValue: ["a", "E", "I", "L", "n", "P", "s", "d"], shortOptional: ["e", "i", "l"],
@@ -183,7 +183,7 @@ func unwrapCommand(_ argv: [String]) -> [String]? {
     default:
         return nil
     }
-    let ops = operands(tokenize(rest, spec))
+    let ops = optOperands(tokenizeOptions(rest, spec))
     return ops.isEmpty ? nil : ops
 }
 

@@ -239,19 +239,19 @@ private func bracket(_ p: ArraySlice<Unicode.Scalar>, _ c: Unicode.Scalar) -> (B
 // MARK: - Small file helpers (no Foundation)
 
 /// Whether `path` (absolute) exists, following symlinks.
-func fileExists(_ path: String) -> Bool {
+func pathExists(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0
 }
 
-func isDirectory(_ path: String) -> Bool {
+func pathIsDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
 /// The contents of a regular file as text (invalid UTF-8 repaired), nil if it cannot be read
 /// or is larger than `limit` bytes.
-func readTextFile(_ path: String, limit: Int = 8 << 20) -> String? {
+func readSmallTextFile(_ path: String, limit: Int = 8 << 20) -> String? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -271,17 +271,17 @@ func readTextFile(_ path: String, limit: Int = 8 << 20) -> String? {
 }
 
 /// `rel` made absolute against `dir`, lexically (no symlinks resolved).
-func joinPath(_ dir: String, _ rel: String) -> String {
+func joinPathLexically(_ dir: String, _ rel: String) -> String {
     if rel.hasPrefix("/") { return rel }
     return dir.hasSuffix("/") ? dir + rel : dir + "/" + rel
 }
 
-func dirName(_ path: String) -> String {
+func parentPath(_ path: String) -> String {
     guard let i = path.lastIndex(of: "/") else { return "." }
     return i == path.startIndex ? "/" : String(path[..<i])
 }
 
-func baseName(_ path: String) -> String {
+func lastComponent(_ path: String) -> String {
     var p = Substring(path)
     while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
     guard let i = p.lastIndex(of: "/") else { return String(p) }
@@ -290,7 +290,7 @@ func baseName(_ path: String) -> String {
 }
 
 /// Paths matching a shell glob (for `Include` lines in config files); absolute patterns only.
-func globFiles(_ pattern: String) -> [String] {
+func globPaths(_ pattern: String) -> [String] {
     var g = glob_t()
     defer { globfree(&g) }
     guard glob(pattern, 0, nil, &g) == 0 else { return [] }
@@ -303,7 +303,7 @@ func globFiles(_ pattern: String) -> [String] {
 
 /// The process's own environment (not the shell's variables): used only for HOME-like lookups
 /// of configuration files that programs read themselves.
-func processEnv(_ name: String) -> String? {
+func ownEnvironment(_ name: String) -> String? {
     guard let v = getenv(name) else { return nil }
     let s = String(cString: v)
     return s.isEmpty ? nil : s

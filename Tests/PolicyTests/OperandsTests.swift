@@ -146,7 +146,7 @@ final class OperandsTests: XCTestCase {
         check("git diff --no-index /etc/passwd b", ["r:\(W)", "r:/etc/passwd"])
         check("git -c core.pager=evil log", ["r:\(W)", "w:?"])
         check("git -c core.fsmonitor=evil status", ["r:\(W)", "w:?"])
-        check("git config --global user.name x", ["w:\(processEnv("HOME") ?? "")/.gitconfig"])
+        check("git config --global user.name x", ["w:\(ownEnvironment("HOME") ?? "")/.gitconfig"])
         check("git config core.hooksPath /tmp/h", ["w:\(W)", "w:?"])
         check("git init", ["w:\(W)"])
         check("git archive -o /tmp/a.tar HEAD", ["r:\(W)", "w:/tmp/a.tar"])
@@ -293,6 +293,6 @@ final class OperandsTests: XCTestCase {
         t.link("ws/link", to: t.path("outside"))
         check("rm link/x", ["w:\(t.path("outside/x"))"], cwd: t.path("ws"))
         // link/.. is the parent of the link's target (as the kernel walks it), not ws.
-        check("cp a link/../../etc-evil", ["r:\(t.path("ws/a"))", "w:\(dirName(t.root))/etc-evil"], cwd: t.path("ws"))
+        check("cp a link/../../etc-evil", ["r:\(t.path("ws/a"))", "w:\(parentPath(t.root))/etc-evil"], cwd: t.path("ws"))
     }
 }
