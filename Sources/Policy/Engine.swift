@@ -122,6 +122,10 @@ public final class PolicyEngine {
         }
         // Files it names.
         for use in pathUses(argv, cwd: cwd) {
+            if use.isUnbounded {
+                // The analyser cannot bound what it touches: that includes every protected path.
+                return Decision(.deny, rule: "paths", "\(name): \(use.raw.hasPrefix("<unknown: ") ? String(use.raw.dropFirst(10).dropLast()) : use.raw); aegish cannot tell which files it would touch")
+            }
             decision = decision.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
             if decision.verdict == .deny { return decision }
         }
