@@ -181,13 +181,31 @@ public func optionMatches(_ opt: ParsedOption, rule: String) -> Bool {
 public func matchingOptions(_ args: [String], rules: [String], withValue: Set<String>) -> [ParsedOption] {
     let parsed = parseArguments(args, withValue: withValue, stopAtFirstOperand: false)
     var hit = Set<Int>()  // positions in parsed.options
-    for (k, o) in parsed.options.enumerated() where rules.contains(where: { optionMatches(o, rule: $0) }) {
+    let singleRules = rules.filter { !(isShortForm(splitRule($0).name) && splitRule($0).name.count > 2) }
+    for (k, o) in parsed.options.enumerated() where singleRules.contains(where: { optionMatches(o, rule: $0) }) {
         hit.insert(k)
     }
     var extra: [ParsedOption] = []
     for rule in rules {
         let (name, wantValue) = splitRule(rule)
-        if isShortForm(name) && name.count > 2 && wantValue == nil {
+        if isShortForm(name) && name.count > 2 {
+            // Written exactly so (`-rf`, find's `-delete`, `-exec`).
+            var exact = false
+            var seen = Set<Int>()
+            for o in parsed.options where !seen.contains(o.index) {
+                seen.insert(o.index)
+                let w = args[o.index]
+                let head = w.firstIndex(of: "=").map { String(w[..<$0]) } ?? w
+                guard head == name else { continue }
+                let v = head.count < w.count ? String(w.dropFirst(head.count + 1)) : o.value
+                if let wantValue { guard let v, globMatch(wantValue, v) else { continue } }
+                exact = true
+                extra.append(ParsedOption(spelling: name, value: v, index: o.index))
+            }
+            if exact || wantValue != nil { continue }
+            // A cluster rule (distinct letters) across separate options: `-r -f` for `-rf`.
+            let letters = Array(name.dropFirst())
+            guard Set(letters).count == letters.count else { continue }
             var ks: [Int] = []
             var all = true
             for c in name.dropFirst() {
