@@ -98,6 +98,7 @@ let wrapperHandlers: [String: Handler] = {
         "gdb": { _, a in onlyVersionOrHelp(a) ? [] : [.unknown("gdb can run programs and shell commands")] },
     ]
     for (k, v) in toolHandlers { h[k] = v }
+    for (k, v) in extraToolHandlers { h[k] = v }
     for (k, v) in interpreterHandlers { h[k] = v }
     return h
 }()
@@ -399,7 +400,7 @@ func envSplitString(_ s: String) -> [String]? {
 
 // MARK: - xargs
 
-private let xargsSpec = OptSpec(
+let xargsSpec = OptSpec(
     short: ["0": .none, "a": .required, "E": .required, "e": .optional, "i": .optional, "I": .required,
             "l": .optional, "L": .required, "n": .required, "o": .none, "p": .none, "P": .required,
             "r": .none, "s": .required, "t": .none, "x": .none, "d": .required],
@@ -688,9 +689,13 @@ func straceInner(_ args: [String]) -> [Inner] {
     switch scanAll(args, OptSpec(short: short, long: long), tool: "strace") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
-        if printsAndExits(opts) || opts.has("-h", "-V") || rest.isEmpty { return [] }
+        if printsAndExits(opts) || opts.has("-h", "-V") { return [] }
+        // `-o '|cmd'` / `-o '!cmd'` pipes the trace into a shell command.
+        var out: [Inner] = opts.values("-o", "--output").filter { $0.hasPrefix("|") || $0.hasPrefix("!") }
+            .map { .shellScript(String($0.dropFirst()), argv0: nil, args: []) }
         let env = opts.values("-E", "--env").filter { $0.contains("=") }
-        return [.argv(rest, env: env)]
+        if !rest.isEmpty { out.append(.argv(rest, env: env)) }
+        return out
     }
 }
 
@@ -784,4 +789,51 @@ func scriptInner(_ args: [String]) -> [Inner] {
         }
         return [.shellScript(cmd, argv0: nil, args: [])]
     }
+}
+
+// MARK: - Run-time arguments and environment
+
+/// Does the wrapper add arguments at run time that are not in the returned inner argv, so
+/// option rules (deny/ask options) of the inner command cannot be fully checked? True for
+/// xargs without -I/-i (input words are appended: `echo -rf / | xargs rm` runs `rm -rf /`), and
+/// for xargs -I R when a fixed argument before any `--` starts with R (the substituted word
+/// may be an option).
+/// `find -exec … {}` is not: every file name starts with its starting point, never with `-`.
+public func appendsInputArguments(_ argv: [String]) -> Bool {
+    guard let first = argv.first, baseName(first) == "xargs" else { return false }
+    guard case .success(let (opts, rest)) = scanAll(Array(argv.dropFirst()), xargsSpec, tool: "xargs") else { return false }
+    var replace: String? = nil
+    for o in opts {
+        if o.name == "-I" { replace = o.value }
+        if o.name == "-i" || o.name == "--replace" { replace = o.value ?? "{}" }
+    }
+    guard let r = replace, !r.isEmpty else { return true }
+    let fixed = Array(rest.dropFirst())
+    let beforeDashDash = fixed.firstIndex(of: "--").map { Array(fixed[..<$0]) } ?? fixed
+    return beforeDashDash.contains { $0.hasPrefix(r) }
+}
+
+private let codeEnvironmentNames: Set<String> = [
+    "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "LD_DEBUG_OUTPUT", "LD_PROFILE", "GCONV_PATH", "BASH_ENV", "ENV",
+    "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "PATH", "IFS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME",
+    "PYTHONINSPECT", "PYTHONEXECUTABLE", "PYTHONUSERBASE", "PERL5OPT", "PERL5LIB", "PERLLIB", "PERL5DB",
+    "PERL_MB_OPT", "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "NODE_PATH", "PAGER", "MANPAGER", "GIT_PAGER", "EDITOR",
+    "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "LESSOPEN", "LESSCLOSE", "LESSKEYIN", "SUDO_ASKPASS",
+    "SSH_ASKPASS", "GIT_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_EXEC_PATH",
+    "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_PROXY_COMMAND", "GIT_TEMPLATE_DIR", "GIT_DIR", "GIT_WORK_TREE", "RSYNC_RSH", "TAR_OPTIONS", "BROWSER",
+    "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "MAKEFLAGS", "MFLAGS", "RUSTC_WRAPPER",
+    "CARGO_BUILD_RUSTC_WRAPPER", "LUA_INIT", "LUA_PATH", "LUA_CPATH", "R_PROFILE", "R_PROFILE_USER",
+    "GEM_HOME", "GEM_PATH", "BUNDLE_GEMFILE", "NPM_CONFIG_SCRIPT_SHELL", "HOME", "XDG_CONFIG_HOME", "ZDOTDIR",
+    "TERMINFO", "EMACSLOADPATH", "VIMINIT", "EXINIT", "MYVIMRC", "SYSTEMD_PAGER", "SYSTEMD_EDITOR",
+]
+private let codeEnvironmentPrefixes = ["LD_", "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_", "BASH_FUNC_", "LUA_INIT_",
+                                       "PYTHONSTARTUP", "DYLD_"]
+
+/// Can setting this environment variable make a program run other code or programs (or read
+/// its configuration elsewhere)? For `env NAME=value cmd`, `sudo NAME=value`, and the engine's
+/// own `VAR=x cmd` checks. Conservative list: loader, shells, interpreters, git, pagers and
+/// editors, HOME/XDG (config files), PATH.
+public func environmentVariableRunsCode(_ name: String) -> Bool {
+    codeEnvironmentNames.contains(name) || codeEnvironmentPrefixes.contains { name.hasPrefix($0) }
 }

@@ -371,7 +371,8 @@ private let tarLongValue: Set<String> = ["file", "directory", "files-from", "exc
 func tarInner(_ args: [String]) -> [Inner] {
     var out: [Inner] = []
     var archives: [String] = []
-    var forceLocal = false
+    var fileLists: [String] = []
+    var forceLocal = false, verbatim = false
     func dangerous(_ name: String, _ value: String) {
         switch name {
         case "to-command", "use-compress-program", "info-script", "new-volume-script":
@@ -388,6 +389,7 @@ func tarInner(_ args: [String]) -> [Inner] {
         case "I": dangerous("use-compress-program", v)
         case "F": dangerous("info-script", v)
         case "f": archives.append(v)
+        case "T": fileLists.append(v)
         default: break
         }
     }
@@ -409,6 +411,15 @@ func tarInner(_ args: [String]) -> [Inner] {
             let name = String(eq.map { body[..<$0] } ?? body)
             let inline: String? = eq.map { String(body[body.index(after: $0)...]) }
             if name == "force-local" { forceLocal = true }
+            if name.count >= 3 && "verbatim-files-from".hasPrefix(name) { verbatim = true }
+            if name.count >= 3 && "no-verbatim-files-from".hasPrefix(name) { verbatim = false }
+            if name.count >= 3 && "files-from".hasPrefix(name) {
+                var v = inline
+                if v == nil, i + 1 < args.count { v = args[i + 1]; i += 1 }
+                fileLists.append(v ?? "")
+                i += 1
+                continue
+            }
             let hits = tarExactNotDangerous.contains(name) ? [] : tarDangerous.filter { $0.hasPrefix(name) && !name.isEmpty }
             if let d = hits.first {
                 var v = inline
@@ -444,6 +455,11 @@ func tarInner(_ args: [String]) -> [Inner] {
             continue
         }
         i += 1
+    }
+    // A file list's lines starting with `-` are options (GNU tar's default), which can be
+    // --to-command=… or --checkpoint-action=exec=….
+    if !verbatim && !fileLists.isEmpty {
+        out.append(.unknown("tar -T reads options from a file list (use --verbatim-files-from)"))
     }
     if !forceLocal {
         for a in archives {
@@ -667,4 +683,138 @@ func manInner(_ args: [String]) -> [Inner] {
 func atInner(_ args: [String]) -> [Inner] {
     if args.contains(where: { ["-l", "-r", "-d", "-V", "-c"].contains($0) }) { return [] }
     return [.unknown("at/batch schedules commands to run later")]
+}
+
+// MARK: - More tools whose options run programs
+
+/// `--name=VALUE` / `--name VALUE` for a long option (GNU prefixes of ≥ `minPrefix` letters
+/// count), each value found.
+func longOptionValues(_ args: [String], _ name: String, minPrefix: Int) -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < args.count {
+        let w = args[i]
+        if w == "--" { break }
+        if w.hasPrefix("--") {
+            let body = w.dropFirst(2)
+            let eq = body.firstIndex(of: "=")
+            let n = String(eq.map { body[..<$0] } ?? body)
+            if n.count >= minPrefix && name.hasPrefix(n) {
+                if let eq { out.append(String(body[body.index(after: eq)...])) }
+                else if i + 1 < args.count { out.append(args[i + 1]); i += 1 }
+            }
+        }
+        i += 1
+    }
+    return out
+}
+
+let extraToolHandlers: [String: Handler] = [
+    // sort --compress-program=PROG execs PROG (and PROG -d).
+    "sort": { _, a in longOptionValues(a, "compress-program", minPrefix: 3).map { .argv([$0], env: []) } },
+    // split --filter=COMMAND runs COMMAND through $SHELL -c.
+    "split": { _, a in longOptionValues(a, "filter", minPrefix: 3).map { .shellScript($0, argv0: nil, args: []) } },
+    // zip -TT CMD / --unzip-command CMD tests the archive with CMD (through the shell).
+    "zip": { _, a in zipInner(a) },
+    "sqlite3": { _, a in sqliteInner(a) },
+    "emacs": { _, a in emacsInner(a) },
+    "ssh-agent": { _, a in sshAgentInner(a) },
+    "fakeroot": { _, a in fakerootInner(a) },
+    "dbus-run-session": { _, a in
+        var rest = a
+        while let w = rest.first, w.hasPrefix("--") { rest.removeFirst(); if w == "--" { break }; if w == "--help" || w == "--version" { return [] } }
+        return rest.isEmpty ? [] : [.argv(rest, env: [])]
+    },
+]
+
+func zipInner(_ args: [String]) -> [Inner] {
+    var out: [Inner] = []
+    var i = 0
+    while i < args.count {
+        let w = args[i]
+        if w == "-TT" || w == "--unzip-command" {
+            if i + 1 < args.count { out.append(.shellScript(args[i + 1], argv0: nil, args: [])) }
+            i += 2; continue
+        }
+        if w.hasPrefix("-TT") && w.count > 3 { out.append(.shellScript(String(w.dropFirst(3)), argv0: nil, args: [])) }
+        if w.hasPrefix("--unzip-command=") { out.append(.shellScript(String(w.dropFirst(16)), argv0: nil, args: [])) }
+        i += 1
+    }
+    return out
+}
+
+/// sqlite3 [options] [DB [SQL…]]: dot-commands `.shell`/`.system`, `.load`, and pipes in
+/// `.once`/`.output`/`.import`/`.read`, and `load_extension`, run programs. No SQL argument:
+/// the input (standard input) is code. `-safe` disables all of that.
+func sqliteInner(_ args: [String]) -> [Inner] {
+    let valued: Set<String> = ["-cmd", "-init", "-separator", "-newline", "-nullvalue", "-vfs", "-maxsize", "-mmap",
+                               "-pagecache", "-lookaside", "-heap", "-ascii", "-escape"]
+    var sql: [String] = []
+    var positional = 0
+    var db: String? = nil
+    var safe = false
+    var i = 0
+    while i < args.count {
+        let w = args[i]
+        let n = w.hasPrefix("--") ? String(w.dropFirst()) : w
+        if n == "-safe" { safe = true; i += 1; continue }
+        if n == "-version" || n == "-help" { return [] }
+        if n == "-init" { return safe ? [] : [.unknown("sqlite3 -init reads commands from a file")] }
+        if n == "-cmd" { if i + 1 < args.count { sql.append(args[i + 1]) }; i += 2; continue }
+        if n.hasPrefix("-") && n.count > 1 {
+            i += valued.contains(n) && n != "-ascii" && n != "-escape" ? 2 : 1; continue
+        }
+        if db == nil { db = w } else { sql.append(w); positional += 1 }
+        i += 1
+    }
+    if safe { return [] }
+    for s in sql where sqliteRunsPrograms(s) { return [.unknown("sqlite3 commands run programs or load extensions")] }
+    if positional == 0 { return [.inlineCode(language: "sqlite", code: "-")] }
+    return []
+}
+
+func sqliteRunsPrograms(_ s: String) -> Bool {
+    let l = s.lowercased()
+    if l.contains("load_extension") { return true }
+    for line in l.split(whereSeparator: { $0 == "\n" || $0 == ";" }) {
+        let t = String(line).trimmingSpaces
+        guard t.hasPrefix(".") else { continue }
+        let cmd = t.split(separator: " ").first.map(String.init) ?? t
+        if [".shell", ".system", ".load", ".sh", ".edit"].contains(where: { cmd.hasPrefix($0) }) { return true }
+        if t.contains("|") { return true }
+    }
+    return false
+}
+
+/// emacs --eval / -f / --funcall / -l / --load / --script / -batch with those: Lisp code.
+func emacsInner(_ args: [String]) -> [Inner] {
+    for w in args {
+        let n = w.split(separator: "=", maxSplits: 1).first.map(String.init) ?? w
+        if ["--eval", "-eval", "--execute", "-f", "--funcall", "-funcall", "-l", "--load", "-load", "--script",
+            "-script", "-x"].contains(n) {
+            return [.unknown("emacs \(n) runs Lisp code")]
+        }
+    }
+    return []
+}
+
+/// ssh-agent [-c|-s] [-Dd] [-a BIND] [-E FP] [-P LIST] [-t LIFE] [COMMAND [ARG…]].
+func sshAgentInner(_ args: [String]) -> [Inner] {
+    let spec = OptSpec(short: ["c": .none, "s": .none, "D": .none, "d": .none, "k": .none, "a": .required,
+                               "E": .required, "P": .required, "t": .required, "O": .required])
+    return simpleWrapper("ssh-agent", args, spec)
+}
+
+func fakerootInner(_ args: [String]) -> [Inner] {
+    let spec = OptSpec(short: ["l": .required, "s": .required, "i": .required, "u": .none, "b": .required,
+                               "h": .none, "v": .none],
+                       long: ["lib": .required, "faked": .required, "unknown-is-real": .none, "help": .none,
+                              "version": .none])
+    switch scanAll(args, spec, tool: "fakeroot") {
+    case .failure(let e): return [.unknown(e.message)]
+    case .success(let (opts, rest)):
+        if opts.has("-h", "-v", "--help", "--version") { return [] }
+        if opts.has("--faked", "-l", "--lib") { return [.unknown("fakeroot loads a given library or daemon")] }
+        return rest.isEmpty ? [.unknown("fakeroot without a command runs a shell")] : [.argv(rest, env: [])]
+    }
 }
