@@ -156,7 +156,7 @@ public final class PolicyEngine {
             // matching one replaces the base verdict (so a denied command can allow `status`).
             let cmdArgs = commandArguments(args, withValue: withValue)
             var matched: Decision? = nil
-            for a in rule.arguments where argumentsMatch(a.pattern, cmdArgs) {
+            for a in rule.arguments where patternMatches(a.pattern, cmdArgs) {
                 let d = Decision(a.verdict, rule: a.id, a.reason ?? "\(name) \(a.pattern): \(a.verdict)")
                 matched = matched.map { $0.combined(with: d) } ?? d
             }
@@ -171,7 +171,10 @@ public final class PolicyEngine {
         }
         if decision.verdict == .deny { return decision }
         for inner in innerCommands(argv) {
-            let d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
+            var d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
+            if case .argv(let innerArgv, _) = inner, !innerArgv.isEmpty, appendsInputArguments(argv) {
+                d = d.combined(with: appendedArgumentsRisk(innerArgv, outer: name))
+            }
             decision = decision.combined(with: d)
             if decision.verdict == .deny { return decision }
         }
@@ -204,6 +207,22 @@ public final class PolicyEngine {
         case .unknown(let why):
             return Decision(.deny, rule: rule.id, "\(outer): \(why); aegish cannot check what it would run")
         }
+    }
+
+    /// xargs adds words aegish never sees: if the program it runs has option or argument rules
+    /// that could refuse, those words could carry exactly what the rules forbid.
+    private func appendedArgumentsRisk(_ argv: [String], outer: String) -> Decision {
+        guard let path = resolve(argv[0]) else { return Decision(.allow, rule: "", "") }
+        for i in rulesByBinary[canonicalPath(path, cwd: "/")] ?? [] {
+            let r = policy.commands[i]
+            if !r.denyOptions.isEmpty || r.arguments.contains(where: { $0.verdict == .deny }) {
+                return Decision(.deny, rule: r.id, "\(outer) appends arguments aegish cannot see, and \(argv[0]) has arguments the policy refuses; list the arguments explicitly")
+            }
+            if !r.askOptions.isEmpty || r.arguments.contains(where: { $0.verdict == .ask }) {
+                return Decision(.ask, rule: r.id, "\(outer) appends arguments aegish cannot see to \(argv[0]), some of which need approval")
+            }
+        }
+        return Decision(.allow, rule: "", "")
     }
 
     // MARK: paths
@@ -310,6 +329,16 @@ public final class PolicyEngine {
         hashCache[path] = (mtime, Int(st.st_size), hex)
         return hex
     }
+}
+
+/// Argument patterns: words matched one by one (globs within a word). A final `*` word matches
+/// any number of remaining arguments, and a final word ending in `*` (`--hard*`) also lets any
+/// further arguments follow, so `reset --hard*` covers `reset --hard HEAD~1`.
+func patternMatches(_ pattern: String, _ args: [String]) -> Bool {
+    if argumentsMatch(pattern, args) { return true }
+    let words = pattern.split(separator: " ", omittingEmptySubsequences: true)
+    guard let last = words.last, last.hasSuffix("*"), args.count > words.count else { return false }
+    return argumentsMatch(pattern, Array(args.prefix(words.count)))
 }
 
 /// Shell programs: never started by a program aegish runs (aegish runs shells itself).

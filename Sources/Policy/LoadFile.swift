@@ -143,7 +143,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
             if st.st_uid == uid { return refuse("\(entry) is a symlink owned by uid \(uid)") }
             hops += 1
             if hops > 40 { return refuse("too many symlinks on the way to \(path)") }
-            guard let target = readLink(entry) else { return refuse("cannot read the symlink \(entry): \(errnoText(errno))") }
+            guard let target = ownershipReadLink(entry) else { return refuse("cannot read the symlink \(entry): \(errnoText(errno))") }
             if target.hasPrefix("/") { stack = [("/", rootStat)] }
             pending = target.split(separator: "/").map(String.init) + pending
         case S_IFDIR:
@@ -215,7 +215,7 @@ func currentDirectory() -> String? {
     return String(cString: buf)
 }
 
-func readLink(_ path: String) -> String? {
+func ownershipReadLink(_ path: String) -> String? {
     var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let n = readlink(path, &buf, buf.count - 1)
     guard n >= 0 else { return nil }

@@ -254,14 +254,25 @@ struct NetCollector {
         if let gd = g.gitDir { repo = (g.workTree.map { canonicalPath($0, cwd: dir) } ?? dir, canonicalPath(gd, cwd: dir)) }
         let cfg = GitConfig(repo: repo, env: env)
         func configChecks() {
-            if cfg.hasInsteadOf { unknown("url.*.insteadOf", "git config rewrites URLs (insteadOf)") }
             if !cfg.complete { unknown("include.path", "git config includes could not be followed") }
             for e in cfg.entries where e.key == "proxy" && !e.value.isEmpty { url(e.value, why: "git config \(e.section).proxy", assume: "http") }
             for e in cfg.entries where (e.section == "core" && (e.key == "sshcommand" || e.key == "gitproxy")) {
                 unknown(e.value, "git config core.\(e.key) runs a command to connect")
             }
         }
-        func remoteURL(_ u: String, _ why: String) {
+        func remoteURL(_ original: String, _ why: String, push: Bool = false) {
+            // url.<base>.insteadOf / pushInsteadOf: git rewrites the longest matching prefix;
+            // the host that counts is the one after rewriting, exactly as git will connect.
+            var u = original
+            var best: (prefix: String, base: String)? = nil
+            let keys = push ? ["pushinsteadof", "insteadof"] : ["insteadof"]
+            for key in keys where best == nil {
+                for e in cfg.entries where e.section == "url" && e.key == key {
+                    guard let base = e.subsection, !e.value.isEmpty, original.hasPrefix(e.value) else { continue }
+                    if best == nil || e.value.count > best!.prefix.count { best = (e.value, base) }
+                }
+            }
+            if let b = best { u = b.base + u.dropFirst(b.prefix.count) }
             if u.contains("::") && !u.hasPrefix("[") { unknown(u, why + ": remote helper transport"); return }
             if gitURLIsLocal(u) { return }
             guard let r = hostOfURL(u) else { return }
@@ -271,7 +282,7 @@ struct NetCollector {
         func resolve(_ r: String, push: Bool) {
             if cfg.remoteNames.contains(r) {
                 let urls = cfg.values("remote", r, "url") + cfg.values("remote", r, "pushurl")
-                for u in urls { remoteURL(u, "git remote \(r)") }
+                for u in urls { remoteURL(u, "git remote \(r)", push: push) }
                 for p in cfg.values("remote", r, "proxy") where !p.isEmpty { url(p, why: "git remote \(r) proxy", assume: "http") }
                 if !cfg.values("remote", r, "vcs").isEmpty { unknown(r, "git remote \(r) uses a remote helper") }
                 return
@@ -284,7 +295,7 @@ struct NetCollector {
                 unknown(r, "git remote group \(r)")
                 return
             }
-            remoteURL(r, "git URL")
+            remoteURL(r, "git URL", push: push)
         }
         func defaultRemotes(push: Bool) -> [String] {
             var names: [String] = []

@@ -59,20 +59,20 @@ let wrapperHandlers: [String: Handler] = {
         "env": { _, a in envInner(a) },
         "xargs": { _, a in xargsInner(a) },
         "nice": { _, a in niceInner(a) },
-        "nohup": { _, a in simpleWrapper("nohup", a, OptSpec(long: ["help": .none, "version": .none])) },
+        "nohup": { _, a in simpleWrapper("nohup", a, WrapOptSpec(long: ["help": .none, "version": .none])) },
         "timeout": { _, a in timeoutInner(a) },
-        "time": { _, a in simpleWrapper("time", a, OptSpec(
+        "time": { _, a in simpleWrapper("time", a, WrapOptSpec(
             short: ["a": .none, "p": .none, "q": .none, "v": .none, "V": .none, "f": .required, "o": .required],
             long: ["append": .none, "format": .required, "output": .required, "portability": .none,
                    "quiet": .none, "verbose": .none, "help": .none, "version": .none])) },
-        "stdbuf": { _, a in simpleWrapper("stdbuf", a, OptSpec(
+        "stdbuf": { _, a in simpleWrapper("stdbuf", a, WrapOptSpec(
             short: ["i": .required, "o": .required, "e": .required],
             long: ["input": .required, "output": .required, "error": .required, "help": .none, "version": .none])) },
-        "setsid": { _, a in simpleWrapper("setsid", a, OptSpec(
+        "setsid": { _, a in simpleWrapper("setsid", a, WrapOptSpec(
             short: ["c": .none, "f": .none, "w": .none, "h": .none, "V": .none],
             long: ["ctty": .none, "fork": .none, "wait": .none, "help": .none, "version": .none])) },
-        "unbuffer": { _, a in simpleWrapper("unbuffer", a, OptSpec(short: ["p": .none])) },
-        "eatmydata": { _, a in simpleWrapper("eatmydata", a, OptSpec(long: ["help": .none, "version": .none])) },
+        "unbuffer": { _, a in simpleWrapper("unbuffer", a, WrapOptSpec(short: ["p": .none])) },
+        "eatmydata": { _, a in simpleWrapper("eatmydata", a, WrapOptSpec(long: ["help": .none, "version": .none])) },
         "ionice": { _, a in ioniceInner(a) },
         "taskset": { _, a in tasksetInner(a) },
         "chrt": { _, a in chrtInner(a) },
@@ -112,7 +112,7 @@ func onlyVersionOrHelp(_ a: [String]) -> Bool {
 enum Arity { case none, required, optional }
 
 /// A tool's options. Short options by letter, long ones by name without `--`.
-struct OptSpec {
+struct WrapOptSpec {
     var short: [Character: Arity] = [:]
     var long: [String: Arity] = [:]
     /// GNU permutation: options may follow operands. Otherwise ("+" in the optstring, what
@@ -142,11 +142,11 @@ struct OptScanner {
     var pos = 0
     /// Index inside a short cluster (0: at a new word).
     var sub = 0
-    let spec: OptSpec
+    let spec: WrapOptSpec
     let tool: String
     var afterDashDash = false
 
-    init(_ words: [String], _ spec: OptSpec, tool: String) { self.words = words; self.spec = spec; self.tool = tool }
+    init(_ words: [String], _ spec: WrapOptSpec, tool: String) { self.words = words; self.spec = spec; self.tool = tool }
 
     func resolve(_ written: String) -> Result<(String, Arity), ScanError> {
         if let a = spec.long[written] { return .success((written, a)) }
@@ -240,7 +240,7 @@ func isLegacyNumeric(_ w: String) -> Bool {
 
 /// Scan all options (stop mode unless the spec permutes). Returns the options and the operands
 /// (stop mode: the words from the first operand on), or the error.
-func scanAll(_ words: [String], _ spec: OptSpec, tool: String) -> Result<(opts: [FoundOption], operands: [String]), ScanError> {
+func scanAll(_ words: [String], _ spec: WrapOptSpec, tool: String) -> Result<(opts: [FoundOption], operands: [String]), ScanError> {
     var sc = OptScanner(words, spec, tool: tool)
     var opts: [FoundOption] = []
     var ops: [String] = []
@@ -265,7 +265,7 @@ extension Array where Element == FoundOption {
 private func printsAndExits(_ opts: [FoundOption]) -> Bool { opts.has("--help", "--version") }
 
 /// `tool [options] command args…`: the command is everything after the options.
-func simpleWrapper(_ tool: String, _ args: [String], _ spec: OptSpec) -> [Inner] {
+func simpleWrapper(_ tool: String, _ args: [String], _ spec: WrapOptSpec) -> [Inner] {
     switch scanAll(args, spec, tool: tool) {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
@@ -299,7 +299,7 @@ private let appendedProbe = "\u{1}aegish-input\u{1}"
 
 // MARK: - env
 
-private let envSpec = OptSpec(
+private let envSpec = WrapOptSpec(
     short: ["i": .none, "0": .none, "u": .required, "C": .required, "S": .required, "v": .none],
     long: ["ignore-environment": .none, "null": .none, "unset": .required, "chdir": .required,
            "split-string": .required, "block-signal": .optional, "default-signal": .optional,
@@ -400,7 +400,7 @@ func envSplitString(_ s: String) -> [String]? {
 
 // MARK: - xargs
 
-let xargsSpec = OptSpec(
+let xargsSpec = WrapOptSpec(
     short: ["0": .none, "a": .required, "E": .required, "e": .optional, "i": .optional, "I": .required,
             "l": .optional, "L": .required, "n": .required, "o": .none, "p": .none, "P": .required,
             "r": .none, "s": .required, "t": .none, "x": .none, "d": .required],
@@ -437,13 +437,13 @@ func xargsInner(_ args: [String]) -> [Inner] {
 // MARK: - nice, timeout, ionice, taskset, chrt
 
 func niceInner(_ args: [String]) -> [Inner] {
-    simpleWrapper("nice", args, OptSpec(short: ["n": .required],
+    simpleWrapper("nice", args, WrapOptSpec(short: ["n": .required],
                                         long: ["adjustment": .required, "help": .none, "version": .none],
                                         legacyNumeric: true))
 }
 
 func timeoutInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["k": .required, "s": .required, "v": .none],
+    let spec = WrapOptSpec(short: ["k": .required, "s": .required, "v": .none],
                        long: ["preserve-status": .none, "foreground": .none, "kill-after": .required,
                               "signal": .required, "verbose": .none, "help": .none, "version": .none])
     switch scanAll(args, spec, tool: "timeout") {
@@ -455,7 +455,7 @@ func timeoutInner(_ args: [String]) -> [Inner] {
 }
 
 func ioniceInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["c": .required, "n": .required, "p": .none, "P": .none, "u": .none,
+    let spec = WrapOptSpec(short: ["c": .required, "n": .required, "p": .none, "P": .none, "u": .none,
                                "t": .none, "h": .none, "V": .none],
                        long: ["class": .required, "classdata": .required, "pid": .none, "pgid": .none,
                               "uid": .none, "ignore": .none, "help": .none, "version": .none])
@@ -469,7 +469,7 @@ func ioniceInner(_ args: [String]) -> [Inner] {
 }
 
 func tasksetInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["a": .none, "p": .none, "c": .none, "h": .none, "V": .none],
+    let spec = WrapOptSpec(short: ["a": .none, "p": .none, "c": .none, "h": .none, "V": .none],
                        long: ["all-tasks": .none, "pid": .none, "cpu-list": .none, "help": .none, "version": .none])
     switch scanAll(args, spec, tool: "taskset") {
     case .failure(let e): return [.unknown(e.message)]
@@ -483,7 +483,7 @@ func chrtInner(_ args: [String]) -> [Inner] {
     var short: [Character: Arity] = [:]
     for c in "abdfimoprRvhV" { short[c] = Arity.none }
     for c in "TPD" { short[c] = .required }
-    let spec = OptSpec(short: short, long: [
+    let spec = WrapOptSpec(short: short, long: [
         "all-tasks": .none, "batch": .none, "deadline": .none, "fifo": .none, "idle": .none, "max": .none,
         "other": .none, "pid": .none, "rr": .none, "reset-on-fork": .none, "verbose": .none, "help": .none,
         "version": .none, "sched-runtime": .required, "sched-period": .required, "sched-deadline": .required])
@@ -505,7 +505,7 @@ func flockInner(_ args: [String]) -> [Inner] {
     var short: [Character: Arity] = [:]
     for c in "sexnoFuhV" { short[c] = Arity.none }
     for c in "wE" { short[c] = .required }
-    let spec = OptSpec(short: short, long: [
+    let spec = WrapOptSpec(short: short, long: [
         "shared": .none, "exclusive": .none, "unlock": .none, "nonblock": .none, "nb": .none,
         "timeout": .required, "wait": .required, "conflict-exit-code": .required, "close": .none,
         "no-fork": .none, "verbose": .none, "help": .none, "version": .none])
@@ -527,7 +527,7 @@ func watchInner(_ args: [String]) -> [Inner] {
     for c in "bcegptwxhv" { short[c] = Arity.none }
     short["d"] = .optional
     short["q"] = .required; short["n"] = .required
-    let spec = OptSpec(short: short, long: [
+    let spec = WrapOptSpec(short: short, long: [
         "beep": .none, "color": .none, "no-color": .none, "differences": .optional, "errexit": .none,
         "chgexit": .none, "equexit": .required, "interval": .required, "precise": .none,
         "no-title": .none, "no-wrap": .none, "no-linewrap": .none, "exec": .none, "help": .none, "version": .none])
@@ -547,7 +547,7 @@ func sudoInner(_ args: [String]) -> [Inner] {
     for c in "AbBEeHiKklNnPSsVv" { short[c] = Arity.none }
     for c in "CDgprRTtUu" { short[c] = .required }
     short["h"] = .optional
-    let spec = OptSpec(short: short, long: [
+    let spec = WrapOptSpec(short: short, long: [
         "askpass": .none, "background": .none, "bell": .none, "close-from": .required, "chdir": .required,
         "preserve-env": .optional, "edit": .none, "group": .required, "set-home": .none, "help": .none,
         "host": .required, "login": .none, "remove-timestamp": .none, "reset-timestamp": .none,
@@ -571,7 +571,7 @@ func sudoInner(_ args: [String]) -> [Inner] {
 }
 
 func doasInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["L": .none, "n": .none, "s": .none, "C": .required, "u": .required])
+    let spec = WrapOptSpec(short: ["L": .none, "n": .none, "s": .none, "C": .required, "u": .required])
     switch scanAll(args, spec, tool: "doas") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
@@ -582,7 +582,7 @@ func doasInner(_ args: [String]) -> [Inner] {
 }
 
 func pkexecInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(long: ["user": .required, "disable-internal-agent": .none, "keep-cwd": .none,
+    let spec = WrapOptSpec(long: ["user": .required, "disable-internal-agent": .none, "keep-cwd": .none,
                               "help": .none, "version": .none])
     switch scanAll(args, spec, tool: "pkexec") {
     case .failure(let e): return [.unknown(e.message)]
@@ -596,7 +596,7 @@ func pkexecInner(_ args: [String]) -> [Inner] {
 /// chroot [--userspec=U:G] [--groups=G] [--skip-chdir] NEWROOT [COMMAND [ARG…]]. The command
 /// is looked up inside NEWROOT.
 func chrootInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(long: ["groups": .required, "userspec": .required, "skip-chdir": .none,
+    let spec = WrapOptSpec(long: ["groups": .required, "userspec": .required, "skip-chdir": .none,
                               "help": .none, "version": .none])
     switch scanAll(args, spec, tool: "chroot") {
     case .failure(let e): return [.unknown(e.message)]
@@ -621,7 +621,7 @@ private let suLong: [String: Arity] = [
 /// su [options] [-] [USER [ARG…]]: `-c CMD` runs CMD with the target user's shell (-c);
 /// anything else runs that shell interactively or with arguments: unknown.
 func suInner(_ tool: String, _ args: [String]) -> [Inner] {
-    switch scanAll(args, OptSpec(short: suShort, long: suLong, permute: true), tool: tool) {
+    switch scanAll(args, WrapOptSpec(short: suShort, long: suLong, permute: true), tool: tool) {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, operandsIn)):
         if printsAndExits(opts) || opts.has("-h", "-V") { return [] }
@@ -643,7 +643,7 @@ func runuserInner(_ args: [String]) -> [Inner] {
     short["u"] = .required
     var long = suLong
     long["user"] = .required
-    if case .success(let (opts, rest)) = scanAll(args, OptSpec(short: short, long: long), tool: "runuser"),
+    if case .success(let (opts, rest)) = scanAll(args, WrapOptSpec(short: short, long: long), tool: "runuser"),
        opts.has("-u", "--user") {
         if opts.has("-c", "--command", "--session-command", "-s", "--shell", "-l", "--login") {
             return [.unknown("runuser: -u with su-style options")]
@@ -686,7 +686,7 @@ func straceInner(_ args: [String]) -> [Inner] {
         long[n] = long[n] ?? .optional
     }
     long["argv0"] = .required
-    switch scanAll(args, OptSpec(short: short, long: long), tool: "strace") {
+    switch scanAll(args, WrapOptSpec(short: short, long: long), tool: "strace") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
         if printsAndExits(opts) || opts.has("-h", "-V") { return [] }
@@ -706,7 +706,7 @@ func ltraceInner(_ args: [String]) -> [Inner] {
     let long: [String: Arity] = ["align": .required, "config": .required, "demangle": .none, "debug": .required,
                                  "library": .required, "output": .required, "indent": .required,
                                  "where": .required, "help": .none, "version": .none, "no-signals": .none]
-    return simpleWrapper("ltrace", args, OptSpec(short: short, long: long))
+    return simpleWrapper("ltrace", args, WrapOptSpec(short: short, long: long))
 }
 
 func valgrindInner(_ args: [String]) -> [Inner] {
@@ -739,7 +739,7 @@ func nsenterInner(_ args: [String]) -> [Inner] {
                                  "follow-context": .none, "help": .none, "version": .none, "env": .none,
                                  "keep-caps": .none, "join-cgroup": .none, "user-parent": .none]
     for n in ["mount", "uts", "ipc", "net", "pid", "cgroup", "user", "time", "root", "wd"] { long[n] = .optional }
-    switch scanAll(args, OptSpec(short: short, long: long), tool: "nsenter") {
+    switch scanAll(args, WrapOptSpec(short: short, long: long), tool: "nsenter") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
         if printsAndExits(opts) || opts.has("-h", "-V") { return [] }
@@ -760,7 +760,7 @@ func unshareInner(_ args: [String]) -> [Inner] {
                                  "setuid": .required, "setgid": .required, "monotonic": .required,
                                  "boottime": .required, "load-interp": .required, "help": .none, "version": .none]
     for n in ["mount", "uts", "ipc", "net", "pid", "user", "cgroup", "time"] { long[n] = .optional }
-    switch scanAll(args, OptSpec(short: short, long: long), tool: "unshare") {
+    switch scanAll(args, WrapOptSpec(short: short, long: long), tool: "unshare") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, rest)):
         if printsAndExits(opts) || opts.has("-h", "-V") { return [] }
@@ -780,7 +780,7 @@ func scriptInner(_ args: [String]) -> [Inner] {
                                  "append": .none, "command": .required, "return": .none, "flush": .none,
                                  "force": .none, "echo": .required, "output-limit": .required, "quiet": .none,
                                  "help": .none, "version": .none]
-    switch scanAll(args, OptSpec(short: short, long: long, permute: true), tool: "script") {
+    switch scanAll(args, WrapOptSpec(short: short, long: long, permute: true), tool: "script") {
     case .failure(let e): return [.unknown(e.message)]
     case .success(let (opts, _)):
         if printsAndExits(opts) || opts.has("-h", "-V") { return [] }

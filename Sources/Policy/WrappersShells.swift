@@ -517,7 +517,7 @@ func expectInner(_ args: [String]) -> [Inner] {
 
 // MARK: - awk, sed
 
-private let awkSpec: OptSpec = {
+private let awkSpec: WrapOptSpec = {
     var short: [Character: Arity] = [:]
     for c in "FfvWeEil" { short[c] = .required }
     for c in "dDopL" { short[c] = .optional }
@@ -528,7 +528,7 @@ private let awkSpec: OptSpec = {
     for n in ["sandbox", "version", "help", "usage", "optimize", "no-optimize", "posix", "traditional", "re-interval",
               "characters-as-bytes", "bignum", "use-lc-numeric", "non-decimal-data", "gen-pot", "csv",
               "copyright", "trace", "lint-old", "compat"] { long[n] = Arity.none }
-    return OptSpec(short: short, long: long)
+    return WrapOptSpec(short: short, long: long)
 }()
 
 /// The awk program of an awk command line: (program text, read from a file, sandboxed).
@@ -576,7 +576,7 @@ func awkInner(_ args: [String]) -> [Inner] {
     }
 }
 
-private let sedSpec: OptSpec = {
+private let sedSpec: WrapOptSpec = {
     var short: [Character: Arity] = [:]
     for c in "nrEsuzb" { short[c] = Arity.none }
     for c in "efl" { short[c] = .required }
@@ -586,7 +586,7 @@ private let sedSpec: OptSpec = {
         "follow-symlinks": .none, "in-place": .optional, "line-length": .required, "null-data": .none,
         "zero-terminated": .none, "posix": .none, "regexp-extended": .none, "separate": .none, "sandbox": .none,
         "unbuffered": .none, "binary": .none, "help": .none, "version": .none]
-    return OptSpec(short: short, long: long, permute: true)
+    return WrapOptSpec(short: short, long: long, permute: true)
 }()
 
 /// The sed script of a sed command line (-e parts joined by newlines, or the first operand).

@@ -800,13 +800,13 @@ func emacsInner(_ args: [String]) -> [Inner] {
 
 /// ssh-agent [-c|-s] [-Dd] [-a BIND] [-E FP] [-P LIST] [-t LIFE] [COMMAND [ARG…]].
 func sshAgentInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["c": .none, "s": .none, "D": .none, "d": .none, "k": .none, "a": .required,
+    let spec = WrapOptSpec(short: ["c": .none, "s": .none, "D": .none, "d": .none, "k": .none, "a": .required,
                                "E": .required, "P": .required, "t": .required, "O": .required])
     return simpleWrapper("ssh-agent", args, spec)
 }
 
 func fakerootInner(_ args: [String]) -> [Inner] {
-    let spec = OptSpec(short: ["l": .required, "s": .required, "i": .required, "u": .none, "b": .required,
+    let spec = WrapOptSpec(short: ["l": .required, "s": .required, "i": .required, "u": .none, "b": .required,
                                "h": .none, "v": .none],
                        long: ["lib": .required, "faked": .required, "unknown-is-real": .none, "help": .none,
                               "version": .none])

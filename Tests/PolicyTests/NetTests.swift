@@ -199,9 +199,11 @@ final class NetTargetTests: XCTestCase {
         check("git x", ["?"], cwd: repo)
         check("git lfs pull", ["?"], cwd: repo)
         check("git -C \(tree.path("w/repo")) fetch origin", ["github.com"])
-        // insteadOf anywhere in the configuration: undeterminable.
+        // insteadOf: the URL is rewritten as git would, and the rewritten host is the target.
         tree.file("home/.gitconfig", "[url \"https://evil.example/\"]\n\tinsteadOf = https://github.com/\n")
-        check("git fetch", ["?", "github.com"], cwd: repo)
+        check("git fetch", ["github.com"], cwd: repo)   // origin is git@github.com:…, not rewritten
+        tree.file("home/.gitconfig", "[url \"https://evil.example/\"]\n\tinsteadOf = git@github.com:\n")
+        check("git fetch", ["evil.example"], cwd: repo)
     }
 
     func testGitDirFileAndIncludes() {
