@@ -78,6 +78,5 @@ public final class DenyAllGate: Gate {
     let reason: String
     public init(reason: String) { self.reason = reason }
     public func decide(_ request: GateRequest) -> GateDecision { .deny(reason: reason) }
-    public var searchPath: [String]? { ["/nonexistent"] }
     public func summary() -> String { "nothing is allowed: \(reason)\n" }
 }

@@ -16,8 +16,9 @@ public final class PolicyEngine {
     let denyHosts: [HostPattern]
     /// Canonical program path → indices of the rules that name it.
     private(set) var rulesByBinary: [String: [Int]] = [:]
-    /// Rule names that did not resolve to a program at load time (reported by `allowed`/lint).
-    private(set) var unresolvedNames: [String] = []
+    /// Rule names that did not resolve to a program at load time (reported by `allowed`/lint),
+    /// with their rules: a program that is not installed is still decided by its rule's verdict.
+    private(set) var unresolvedNames: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
 
     /// Compiles the policy for `home` (for `~`) and the governed user.
@@ -48,12 +49,34 @@ public final class PolicyEngine {
         }
         allowHosts = try hosts(policy.network.allow, "network.allow")
         denyHosts = try hosts(policy.network.deny, "network.deny")
+        // Resolve every rule name once (a shell starts for every agent command, and a policy
+        // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
+        // a regular file's canonical path is its directory's canonical path plus its name.
+        let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/"), raw: $0) }
         for (i, rule) in policy.commands.enumerated() {
             for name in rule.names {
-                if let path = resolve(name) {
-                    rulesByBinary[canonicalPath(path, cwd: "/"), default: []].append(i)
+                var found: String? = nil
+                if name.hasPrefix("/") {
+                    found = canonicalPath(name, cwd: "/")
                 } else {
-                    unresolvedNames.append(name)
+                    for d in dirs {
+                        var st = stat()
+                        guard lstat(d.raw + "/" + name, &st) == 0 else { continue }
+                        let kind = st.st_mode & S_IFMT
+                        if kind == S_IFLNK {
+                            found = canonicalPath(d.raw + "/" + name, cwd: "/")
+                        } else if kind == S_IFREG {
+                            found = d.canonical + "/" + name
+                        } else {
+                            continue
+                        }
+                        break
+                    }
+                }
+                if let path = found {
+                    rulesByBinary[path, default: []].append(i)
+                } else {
+                    unresolvedNames[basename(name), default: []].append(i)
                 }
             }
         }
@@ -85,6 +108,11 @@ public final class PolicyEngine {
             return Decision(.deny, rule: "exec", "commands nested more than 8 deep (\(name))")
         }
         guard let program = path ?? resolve(name) else {
+            if let i = unresolvedNames[basename(name)]?.first {
+                let r = policy.commands[i]
+                return Decision(.deny, rule: r.id,
+                                "\(name) is not installed in the policy's search path" + (r.reason.map { " (\($0))" } ?? ""))
+            }
             return Decision(.deny, rule: "exec", "\(name) is not found in the policy's search path (\(policy.searchPath.joined(separator: ":")))")
         }
         let binary = canonicalPath(program.hasPrefix("/") ? program : cwd + "/" + program, cwd: cwd)
@@ -163,10 +191,10 @@ public final class PolicyEngine {
             if let m = matched { decision = m }
         }
         if let opt = matchingOptions(args, rules: rule.denyOptions, withValue: withValue).first {
-            return Decision(.deny, rule: rule.id + ":deny_options", "option \(opt.spelling) of \(name) is denied")
+            return Decision(.deny, rule: rule.id, "option \(opt.spelling) of \(name) is denied")
         }
         if let opt = matchingOptions(args, rules: rule.askOptions, withValue: withValue).first {
-            decision = decision.combined(with: Decision(.ask, rule: rule.id + ":ask_options",
+            decision = decision.combined(with: Decision(.ask, rule: rule.id,
                                                         "option \(opt.spelling) of \(name) needs approval"))
         }
         if decision.verdict == .deny { return decision }
@@ -201,7 +229,7 @@ public final class PolicyEngine {
             if language == "awk" && !awkRunsCommands(code) { return Decision(.allow, rule: rule.id, "") }
             if language == "sed" && !sedExecutes(code) { return Decision(.allow, rule: rule.id, "") }
             let v = rule.inlineCode ?? .deny
-            return Decision(v, rule: rule.id + ":inline_code",
+            return Decision(v, rule: rule.id,
                             v == .allow ? "inline \(language) code allowed by \(rule.id)"
                                         : "inline \(language) code cannot be checked by aegish; put it in a file in the workspace and run that")
         case .unknown(let why):
