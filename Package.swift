@@ -17,10 +17,12 @@ let package = Package(
     name: "aegish",
     products: [
         .executable(name: "aegish", targets: ["aegish"]),
+        .executable(name: "aegishctl", targets: ["aegishctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         .target(name: "CSys", path: "Sources/CSys"),
@@ -35,6 +37,12 @@ let package = Package(
                     .product(name: "Crypto", package: "swift-crypto"),
                 ], path: "Sources/Policy", swiftSettings: fastSettings),
         .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy"], path: "Sources/aegish"),
+        // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
+        // never on the shell's path.
+        .executableTarget(name: "aegishctl", dependencies: [
+                              "Policy", "Syntax", "Interp",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                          ], path: "Sources/aegishctl"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
         .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
         .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
