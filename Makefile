@@ -135,7 +135,7 @@ corpus: build
 	AEGISH=$(AEGISH) python3 tests/corpus/parse-rate
 
 demo: build
-	bin/aegish -c 'echo aegish demo: $$((6*7))'
+	@AEGISH=$(AEGISH) demo/run
 
 # --- install -------------------------------------------------------------------------------------
 

@@ -273,15 +273,20 @@ public final class PolicyEngine {
                 return Decision(.allow, rule: "paths.write", "")
             }
             return Decision(policy.paths.outside, rule: "paths.write",
-                            "\(raw) (\(canonical)) is outside the writable paths: \(policy.paths.write.joined(separator: ", "))")
+                            "\(shown(raw, canonical)) is outside the writable paths: \(policy.paths.write.joined(separator: ", "))")
         case .read:
             guard let reads = readPatterns else { return Decision(.allow, rule: "paths.read", "") }
             if reads.contains(where: { $0.covers(canonical) }) || writePatterns.contains(where: { $0.covers(canonical) }) {
                 return Decision(.allow, rule: "paths.read", "")
             }
             return Decision(policy.paths.outside, rule: "paths.read",
-                            "\(raw) (\(canonical)) is outside the readable paths")
+                            "\(shown(raw, canonical)) is outside the readable paths")
         }
+    }
+
+    /// The path as written, and where it really leads when that differs.
+    private func shown(_ raw: String, _ canonical: String) -> String {
+        raw == canonical ? raw : "\(raw) (really \(canonical))"
     }
 
     /// Redirections, cd and source: the path as the shell will open it.
