@@ -111,6 +111,33 @@ struct ShellInvocation {
     }
 }
 
+extension ShellInvocation {
+    /// `./build.sh` whose first line is `#!/bin/sh`, `#!/bin/bash -e`, `#!/usr/bin/env bash`:
+    /// the kernel would start that shell on it; aegish runs the file itself instead.
+    init?(shebangScript path: String, argv: [String]) {
+        guard let words = shebang(path), let first = words.first else { return nil }
+        var interp = words
+        if String(first.split(separator: "/").last ?? "") == "env" {
+            interp = Array(words.dropFirst().drop(while: { $0.hasPrefix("-") }))
+        }
+        guard let i = interp.first, shellNames.contains(String(i.split(separator: "/").last ?? "")) else { return nil }
+        self.init(argv: interp + [path] + argv.dropFirst(), path: i)
+        name = argv[0]
+    }
+}
+
+/// The words of a `#!` line (at most 256 bytes read), nil if the file has none.
+func shebang(_ path: String) -> [String]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var buf = [UInt8](repeating: 0, count: 256)
+    let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+    guard n > 2, buf[0] == 0x23, buf[1] == 0x21 else { return nil }
+    let line = buf[2..<n].prefix { $0 != 0x0A }
+    return String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+}
+
 extension Shell {
     func runShellInvocation(_ inv: ShellInvocation, assignments: [(String, String, Bool)]) -> Int32 {
         if let why = inv.refusal {

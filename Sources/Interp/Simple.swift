@@ -191,7 +191,7 @@ extension Shell {
                 env.append(n + "=" + value)
             }
         }
-        if let shell = ShellInvocation(argv: argv, path: path) {
+        if let shell = ShellInvocation(argv: argv, path: path) ?? ShellInvocation(shebangScript: path, argv: argv) {
             // A shell is never started: aegish runs `sh -c …` / `bash file` itself, so every
             // command inside goes through the same parser and the same gate.
             return runShellInvocation(shell, assignments: assignments)

@@ -121,12 +121,20 @@ public final class PolicyEngine {
             return Decision(.deny, rule: "exec",
                             "\(name) would start a shell outside aegish; run the command directly (aegish runs `sh -c` itself only when typed as a command)")
         }
-        if let why = untrustedBinary(binary) {
-            return Decision(.deny, rule: "binary-trust", why)
-        }
 
         var decision: Decision
         let indices = rulesByBinary[binary] ?? []
+        if indices.isEmpty, let interp = scriptInterpreter(binary) {
+            // `./tool.py` with `#!/usr/bin/env python3`: the kernel runs the interpreter on the
+            // file, so it is decided exactly as `python3 ./tool.py` would be.
+            let d = decideExec(argv: interp + [program] + argv.dropFirst(), path: interp[0], cwd: cwd,
+                               assigned: assigned, depth: depth + 1)
+            return Decision(d.verdict, rule: d.ruleID, d.verdict == .allow ? d.reason : "\(name) is run by \(interp.joined(separator: " ")): \(d.reason)")
+        }
+        // (After the script case: a script the agent wrote is data for an allowed interpreter.)
+        if let why = untrustedBinary(binary) {
+            return Decision(.deny, rule: "binary-trust", why)
+        }
         if indices.isEmpty {
             let v = policy.defaultVerdict
             decision = Decision(v, rule: "default",
@@ -328,6 +336,20 @@ public final class PolicyEngine {
         out.append("PATH=" + policy.searchPath.joined(separator: ":"))
         out.append("SHELL=" + shellPath)
         return out
+    }
+
+    /// The `#!` interpreter words of a script file, nil if it is not one.
+    private func scriptInterpreter(_ path: String) -> [String]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+        guard n > 2, buf[0] == 0x23, buf[1] == 0x21 else { return nil }
+        let words = String(decoding: buf[2..<n].prefix { $0 != 0x0A }, as: UTF8.self)
+            .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first, first.hasPrefix("/") else { return nil }
+        return words
     }
 
     // MARK: trust

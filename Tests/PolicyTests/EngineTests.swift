@@ -101,6 +101,24 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(bad.decideExec(argv: ["true"], path: nil, cwd: ws).verdict, .deny)
     }
 
+    func testScriptsAreDecidedAsTheirInterpreter() throws {
+        func script(_ name: String, _ first: String) -> String {
+            let p = ws + "/" + name
+            let f = fopen(p, "w")!
+            fputs(first + "\nprint(1)\n", f)
+            fclose(f)
+            chmod(p, 0o755)
+            chown(p, 65534, 65534)   // the agent's own file: data for an allowed interpreter
+            return p
+        }
+        let py = script("tool.py", "#!/usr/bin/env python3")
+        XCTAssertEqual(engine.decideExec(argv: ["./tool.py"], path: py, cwd: ws).verdict, .allow)
+        let su = script("esc.sh", "#!/usr/bin/sudo -s")
+        XCTAssertEqual(engine.decideExec(argv: ["./esc.sh"], path: su, cwd: ws).verdict, .deny)
+        let plain = script("bin.x", "not a script")
+        XCTAssertEqual(engine.decideExec(argv: ["./bin.x"], path: plain, cwd: ws).verdict, .deny)
+    }
+
     // MARK: options and arguments
 
     func testDeniedOptionHoweverSpelled() {
