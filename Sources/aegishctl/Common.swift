@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import Policy
+import Syntax
+
+let defaultPolicyFile = "/etc/aegish/allowlist.toml"
+
+/// Exit status for usage, load and parse errors.
+let errorExit: Int32 = 3
+
+/// Options shared by every subcommand that loads a policy.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The policy file.", valueName: "file"))
+    var policy: String = defaultPolicyFile
+
+    @Option(name: .long, help: ArgumentHelp("The governed user's home, for ~ in the policy and in commands (default: $HOME).", valueName: "dir"))
+    var home: String?
+
+    @Option(name: .long, help: ArgumentHelp("Relocate the policy's workspace to this directory ($WORKSPACE, and cwds under the old workspace).", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(name: .long, help: "Read the policy without the ownership check (for a policy being written, owned by you).")
+    var draft = false
+}
+
+func stderrLine(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+func currentDirectoryPath() -> String { FileManager.default.currentDirectoryPath }
+
+/// `path` made absolute against `base`, lexically normalised (no symlinks resolved).
+func absolutePath(_ path: String, base: String) -> String {
+    let full = path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base : base + "/") + path
+    var parts: [Substring] = []
+    for c in full.split(separator: "/") {
+        if c == "." { continue }
+        if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+        parts.append(c)
+    }
+    return "/" + parts.joined(separator: "/")
+}
+
+/// A loaded policy ready to decide, with what is needed to place commands in it.
+struct LoadedPolicy {
+    let engine: PolicyEngine
+    let home: String?
+    /// The workspace as the policy file names it (before --workspace).
+    let originalWorkspace: String?
+    /// The workspace in effect.
+    var workspace: String? { engine.policy.workspace }
+
+    /// A cwd from a test or case: `$WORKSPACE[/x]`, relative (to the workspace), or absolute
+    /// (moved along with the workspace when it lies under the policy's original one).
+    func resolveCwd(_ cwd: String?) -> String {
+        let ws = workspace
+        guard var c = cwd, !c.isEmpty else { return ws ?? "/" }
+        for v in ["${WORKSPACE}", "$WORKSPACE"] where c == v || c.hasPrefix(v + "/") {
+            c = (ws ?? "/") + c.dropFirst(v.count)
+        }
+        if !c.hasPrefix("/") { return absolutePath(c, base: ws ?? "/") }
+        if let o = originalWorkspace, let ws, o != ws, c == o || c.hasPrefix(o.hasSuffix("/") ? o : o + "/") {
+            c = ws + c.dropFirst(o.count)
+        }
+        return absolutePath(c, base: "/")
+    }
+}
+
+/// Loads the policy as aegish would (ownership check for the invoking user, unless --draft) and
+/// builds the engine. Problems are printed and turned into exit status 3.
+func loadForTool(_ o: PolicyOptions) throws -> LoadedPolicy {
+    let uid = getuid()
+    // As in aegish (PolicySetup.swift): root can write any file, so for root the check is made as
+    // for a user who owns nothing.
+    let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
+    let home = o.home ?? ProcessInfo.processInfo.environment["HOME"]
+    do {
+        var policy: Policy
+        if o.draft {
+            guard let data = FileManager.default.contents(atPath: o.policy) else {
+                throw PolicyLoadError(file: o.policy, line: 0, column: 0, "cannot read the policy")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw PolicyLoadError(file: o.policy, line: 0, column: 0, "the policy is not valid UTF-8")
+            }
+            policy = try parsePolicy(text, file: o.policy)
+        } else {
+            policy = try loadPolicy(path: o.policy, governedUID: checkUID)
+        }
+        let original = policy.workspace
+        if let ws = o.workspace {
+            policy.workspace = absolutePath(ws, base: currentDirectoryPath())
+        }
+        let engine = try PolicyEngine(policy: policy, home: home, governedUID: uid)
+        return LoadedPolicy(engine: engine, home: home, originalWorkspace: original)
+    } catch let e as PolicyLoadError {
+        var msg = "aegishctl: \(e)"
+        if !o.draft && e.location.line == 0 && e.message.hasPrefix("refusing to load") {
+            msg += "\naegishctl: (to check a policy you are still writing, add --draft)"
+        }
+        stderrLine(msg)
+        throw ExitCode(errorExit)
+    } catch {
+        stderrLine("aegishctl: \(o.policy): \(error)")
+        throw ExitCode(errorExit)
+    }
+}
+
+/// What the static analysis says about one command line.
+struct Outcome {
+    var findings: [Finding]
+    var decision: Decision
+    var warnings: [String]
+}
+
+/// Parses and analyses `text` (nothing runs). Throws `ParseError` when it does not parse.
+func analyseText(_ text: String, _ p: LoadedPolicy, cwd: String) throws -> Outcome {
+    let parsed = try parseCompleteInput(text)
+    let a = analyze(parsed.script, engine: p.engine, cwd: cwd, home: p.home)
+    return Outcome(findings: a.findings, decision: a.decision, warnings: parsed.warnings)
+}
+
+func verdictExit(_ v: Verdict) -> Int32 {
+    switch v { case .allow: return 0; case .ask: return 1; case .deny: return 2 }
+}
+
+func findingJSON(_ f: Finding) -> [String: Any] {
+    ["line": f.pos.line, "column": f.pos.column, "verdict": f.decision.verdict.description,
+     "rule": f.decision.ruleID, "what": f.what, "reason": f.decision.reason]
+}
+
+func jsonText(_ object: Any, pretty: Bool) -> String {
+    var opts: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    if pretty { opts.insert(.prettyPrinted) }
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: opts) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
