@@ -107,7 +107,8 @@ public final class PolicyEngine {
         if depth > 8 {
             return Decision(.deny, rule: "exec", "commands nested more than 8 deep (\(name))")
         }
-        guard let program = path ?? resolve(name) else {
+        let relative = name.contains("/") && !name.hasPrefix("/") ? canonicalPath(name, cwd: cwd) : nil
+        guard let program = path ?? relative ?? resolve(name) else {
             if let i = unresolvedNames[basename(name)]?.first {
                 let r = policy.commands[i]
                 return Decision(.deny, rule: r.id,
@@ -241,7 +242,11 @@ public final class PolicyEngine {
                             v == .allow ? "inline \(language) code allowed by \(rule.id)"
                                         : "inline \(language) code cannot be checked by aegish; put it in a file in the workspace and run that")
         case .unknown(let why):
-            return Decision(.deny, rule: rule.id, "\(outer): \(why); aegish cannot check what it would run")
+            // Commands the program takes from somewhere aegish cannot see (a Makefile, a config
+            // key, another host): like inline code, only the rule's `inline_code` can allow it.
+            let v = rule.inlineCode ?? .deny
+            return Decision(v, rule: rule.id, v == .allow ? "\(outer): \(why) (allowed by inline_code)"
+                                                          : "\(outer): \(why); aegish cannot check what it would run")
         }
     }
 

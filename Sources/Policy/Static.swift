@@ -37,7 +37,7 @@ public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: S
 /// Builtins that only affect the shell itself (no files, no programs).
 private let inertBuiltins: Set<String> = [":", "true", "false", "echo", "printf", "test", "[", "pwd", "export",
     "readonly", "local", "unset", "set", "shift", "exit", "return", "break", "continue", "read", "type",
-    "wait", "trap", "umask", "getopts", "let", "kill", "times", "allowed"]
+    "wait", "trap", "umask", "getopts", "let", "kill", "times", "allowed", "hash"]
 
 private struct Analyzer {
     let engine: PolicyEngine
@@ -153,6 +153,10 @@ private struct Analyzer {
             }
             return
         case "exec", "command":
+            // `command -v X` / `-V` only looks X up.
+            if name == "command" && argv.dropFirst().prefix(while: { $0.hasPrefix("-") }).contains(where: { $0.contains("v") || $0.contains("V") }) {
+                return
+            }
             let rest = Array(argv.dropFirst().drop(while: { $0.hasPrefix("-") }))
             if !rest.isEmpty { run(rest, unknownArgs: unknownArgs, assigned: sc.assignments.map(\.name), pos: sc.pos) }
             return
@@ -163,6 +167,11 @@ private struct Analyzer {
             // aegish runs `sh -c TEXT` itself: analyse TEXT.
             if let i = argv.firstIndex(of: "-c"), i + 1 < argv.count, !unknownArgs {
                 nested(argv[i + 1], what: what, pos: sc.pos)
+            } else if let file = argv.dropFirst().first(where: { !$0.hasPrefix("-") }), !unknownArgs,
+                      let text = readSmallFile(canonicalPath(file, cwd: cwd)) {
+                // `bash script.sh`: aegish runs the file itself, so its commands are what counts.
+                add(engine.decideOpen(file, access: .read, cwd: cwd), what, sc.pos)
+                nested(text, what: what, pos: sc.pos)
             } else {
                 add(Decision(.ask, rule: "static", "a shell whose commands are known only when it runs"), what, sc.pos)
             }

@@ -41,6 +41,8 @@ let builtins: [String: Builtin] = [
     "kill": builtinKill,
     "times": builtinTimes,
     "allowed": { sh, _ in sh.out(sh.gate.summary()); return 0 },
+    // aegish looks commands up afresh after PATH changes; `hash -r` just forgets what it cached.
+    "hash": { sh, _ in sh.commandHash.removeAll(); return 0 },
 ]
 
 /// POSIX special builtins: assignments before them persist.
@@ -74,7 +76,6 @@ let unsupportedBuiltins: [String: String] = [
     "suspend": "builtin not supported",
     "ulimit": "builtin not supported",
     "caller": "builtin not supported",
-    "hash": "builtin not supported",
     "logout": "builtin not supported",
     "jobs": "builtin not supported",
     "fg": "builtin not supported",
