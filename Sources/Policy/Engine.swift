@@ -12,6 +12,8 @@ public final class PolicyEngine {
     let readPatterns: [PathPattern]?
     let writePatterns: [PathPattern]
     let denyPatterns: [PathPattern]
+    /// The literal directory each deny pattern starts at (canonical), with the pattern text.
+    let denyBases: [(String, String)]
     let allowHosts: [HostPattern]
     let denyHosts: [HostPattern]
     /// Canonical program path → indices of the rules that name it.
@@ -38,6 +40,14 @@ public final class PolicyEngine {
         readPatterns = try policy.paths.read.map { try patterns($0, "paths.read") }
         writePatterns = try patterns(policy.paths.write, "paths.write")
         denyPatterns = try patterns(policy.paths.deny, "paths.deny")
+        denyBases = policy.paths.deny.compactMap { text in
+            var t = text
+            if t == "~" || t.hasPrefix("~/") { guard let h = home else { return nil }; t = h + t.dropFirst() }
+            if t.hasPrefix("$WORKSPACE") { guard let w = policy.workspace else { return nil }; t = w + t.dropFirst(10) }
+            let literal = t.split(separator: "/", omittingEmptySubsequences: true)
+                .prefix { !$0.contains("*") && !$0.contains("?") && !$0.contains("[") }
+            return (canonicalPath("/" + literal.joined(separator: "/"), cwd: "/"), text)
+        }
         func hosts(_ list: [String], _ what: String) throws -> [HostPattern] {
             try list.map { text in
                 guard let h = HostPattern(text) else {
@@ -158,7 +168,11 @@ public final class PolicyEngine {
                 "\(n) may not be set for a program (it changes what runs); remove \(n)=…"))
         }
         // Files it names.
+        let recursive = isRecursiveWalk(argv)
         for use in pathUses(argv, cwd: cwd) {
+            if recursive, let d = protectedBelow(use.path, access: use.access, creates: createsFiles(argv)) {
+                return d
+            }
             if use.isUnbounded {
                 // The analyser cannot bound what it touches: that includes every protected path.
                 return Decision(.deny, rule: "paths", "\(name): \(use.raw.hasPrefix("<unknown: ") ? String(use.raw.dropFirst(10).dropLast()) : use.raw); aegish cannot tell which files it would touch")
@@ -207,6 +221,9 @@ public final class PolicyEngine {
                                                         "option \(opt.spelling) of \(name) needs approval"))
         }
         if decision.verdict == .deny { return decision }
+        if basename(binary) == "git", let why = gitRepositoryRunsPrograms(args, cwd: cwd) {
+            return Decision(.deny, rule: rule.id, why)
+        }
         for inner in innerCommands(argv) {
             var d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
             if case .argv(let innerArgv, _) = inner, !innerArgv.isEmpty, appendsInputArguments(argv) {
@@ -223,8 +240,9 @@ public final class PolicyEngine {
         case .argv(let argv, let env):
             for assignment in env {
                 let n = String(assignment.split(separator: "=", maxSplits: 1).first ?? "")
-                if matchesAny(n, policy.environment.deny) {
-                    return Decision(.deny, rule: "environment.deny", "\(outer) would set \(n) for the program it runs")
+                if matchesAny(n, policy.environment.deny) || environmentVariableRunsCode(n) {
+                    return Decision(.deny, rule: "environment.deny",
+                                    "\(outer) would set \(n) for the program it runs, which changes what runs")
                 }
             }
             guard !argv.isEmpty else { return Decision(.allow, rule: rule.id, "") }
@@ -266,6 +284,32 @@ public final class PolicyEngine {
         return Decision(.allow, rule: "", "")
     }
 
+    /// The repository's own config (which the agent can write: it is in the workspace) may set
+    /// keys that make any git command run a program (core.fsmonitor, core.hooksPath, …).
+    private func gitRepositoryRunsPrograms(_ args: [String], cwd: String) -> String? {
+        var dir = cwd
+        var i = 0
+        while i < args.count {
+            if args[i] == "-C", i + 1 < args.count { dir = canonicalPath(args[i + 1], cwd: dir); i += 2; continue }
+            if args[i] == "-c", i + 1 < args.count { i += 2; continue }
+            if !args[i].hasPrefix("-") { break }
+            i += 1
+        }
+        // `git config …` is how the agent would remove such a key: not blocked by it.
+        if i < args.count && args[i] == "config" { return nil }
+        guard let repo = findGitRepo(from: canonicalPath(dir, cwd: cwd)) else { return nil }
+        for file in [repo.gitDir + "/config", repo.gitDir + "/config.worktree"] {
+            guard let text = readSmallTextFile(file, limit: 1 << 20) else { continue }
+            for e in parseGitConfig(text) {
+                let key = e.section + "." + (e.subsection.map { $0 + "." } ?? "") + e.key
+                if e.section != "alias" && gitConfigRunsProgram(key, value: e.value) {
+                    return "\(file) sets \(key), which makes git run a program; remove it (git config --unset \(key))"
+                }
+            }
+        }
+        return nil
+    }
+
     // MARK: paths
 
     /// Devices every program may use whatever the path lists say.
@@ -274,8 +318,11 @@ public final class PolicyEngine {
 
     public func decidePath(_ canonical: String, access: Access, raw: String) -> Decision {
         if PolicyEngine.alwaysOpen.contains(raw) || PolicyEngine.alwaysOpen.contains(canonical)
-            || raw.hasPrefix("/dev/fd/") || raw.hasPrefix("/proc/self/fd/") {
+            || isDescriptorPath(raw) {
             return Decision(.allow, rule: "paths.devices", "")
+        }
+        if let why = procEscape(canonical) ?? procEscape(raw) {
+            return Decision(.deny, rule: "paths.proc", why)
         }
         if let p = denyPatterns.first(where: { $0.covers(canonical) }) {
             return Decision(.deny, rule: "paths.deny", "\(raw) is under \(p.text), which the policy protects")
@@ -297,9 +344,45 @@ public final class PolicyEngine {
         }
     }
 
+    /// `/dev/fd/N`, `/proc/self/fd/N`: an already open descriptor, nothing more (not
+    /// `/dev/fd/../root/…`).
+    private func isDescriptorPath(_ p: String) -> Bool {
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where p.hasPrefix(prefix) {
+            let rest = p.dropFirst(prefix.count)
+            return !rest.isEmpty && rest.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return false
+    }
+
+    /// /proc/<pid>/root, cwd, fd, exe, map_files… are doors to other paths that no pattern can
+    /// describe (the kernel resolves them per process): refused.
+    private func procEscape(_ p: String) -> String? {
+        let c = p.split(separator: "/", omittingEmptySubsequences: true)
+        guard c.count >= 3, c[0] == "proc" else { return nil }
+        if ["root", "cwd", "fd", "exe", "map_files", "fdinfo"].contains(c[2]) {
+            return "\(p) reaches other files through /proc/\(c[1])/\(c[2]); name the file itself"
+        }
+        return nil
+    }
+
     /// The path as written, and where it really leads when that differs.
     private func shown(_ raw: String, _ canonical: String) -> String {
         raw == canonical ? raw : "\(raw) (really \(canonical))"
+    }
+
+    /// A recursive command on a directory walks into everything below it, protected paths too.
+    /// A protected path outside the writable area (a secret such as ~/.ssh) may not be walked
+    /// at all. One inside it (like $WORKSPACE/.git/hooks, protected because files *created*
+    /// there run code) may be walked by readers and deleters (`grep -r`, `find -delete`,
+    /// `rm -r`), not by commands that create or change files (`cp -r`, `tar -x`, `chmod -R`).
+    private func protectedBelow(_ dir: String, access: Access, creates: Bool) -> Decision? {
+        let prefix = dir == "/" ? "/" : dir + "/"
+        for (base, pattern) in denyBases where base.hasPrefix(prefix) || base == dir {
+            if (access == .read || !creates) && writePatterns.contains(where: { $0.covers(base) }) { continue }
+            return Decision(.deny, rule: "paths.deny",
+                            "\(dir) contains \(pattern), which the policy protects, and this command walks it recursively; name the files or directories you need")
+        }
+        return nil
     }
 
     /// Redirections, cd and source: the path as the shell will open it.
@@ -399,6 +482,27 @@ func patternMatches(_ pattern: String, _ args: [String]) -> Bool {
     let words = pattern.split(separator: " ", omittingEmptySubsequences: true)
     guard let last = words.last, last.hasSuffix("*"), args.count > words.count else { return false }
     return argumentsMatch(pattern, Array(args.prefix(words.count)))
+}
+
+/// Commands that walk directory trees given as operands.
+func isRecursiveWalk(_ argv: [String]) -> Bool {
+    let name = basename(argv[0])
+    if ["find", "rg", "tree", "du", "tar", "zip", "rsync", "fd", "fdfind", "ag"].contains(name) { return true }
+    guard ["grep", "egrep", "fgrep", "cp", "ls", "chmod", "chown", "chgrp", "scp", "rm", "mv"].contains(name) else { return false }
+    for a in argv.dropFirst() {
+        if a == "--" { break }
+        if a == "--recursive" || a == "--dereference-recursive" || a == "--archive" { return true }
+        if a.hasPrefix("-") && !a.hasPrefix("--") && a.dropFirst().contains(where: { $0 == "r" || $0 == "R" || (name == "cp" && $0 == "a") }) {
+            return true
+        }
+    }
+    return false
+}
+
+/// Recursive commands that create files or change modes (as opposed to reading or deleting).
+func createsFiles(_ argv: [String]) -> Bool {
+    ["cp", "tar", "rsync", "unzip", "mv", "scp", "chmod", "chown", "chgrp", "install", "ln", "cpio"]
+        .contains(basename(argv[0]))
 }
 
 /// Shell programs: never started by a program aegish runs (aegish runs shells itself).

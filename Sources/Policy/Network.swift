@@ -172,6 +172,8 @@ struct NetCollector {
                     if let v, !v.isEmpty { url(v, why: "curl \(n)", assume: n.hasPrefix("--socks") ? "socks5" : "http") }
                 case "--resolve", "--connect-to":
                     unknown(v ?? n, "curl \(n) redirects connections")
+                case "--unix-socket", "--abstract-unix-socket":
+                    unknown(v ?? n, "curl \(n) connects to a local socket, not to the URL's host")
                 case "-K", "--config":
                     unknown(v ?? n, "curl reads options (URLs, proxies) from \(v ?? "a file")")
                 case "--doh-url":
