@@ -39,9 +39,12 @@ public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 private let cacheMagic = "aegish-compiled-policy 1"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
+/// The compiled host patterns too: they depend only on their text.
 struct ResolvedNames {
     var byBinary: [String: [Int]]
     var unresolved: [String: [Int]]
+    var allowHosts: [HostPattern]
+    var denyHosts: [HostPattern]
 }
 
 /// The directories consulted while resolving names, in first-use order.
@@ -74,13 +77,13 @@ public func cachedPolicyEngine(path: String, governedUID: uid_t, checkUID: uid_t
     guard fstat(fd, &st) == 0, st.st_dev == checked.dev, st.st_ino == checked.ino,
           (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & (S_IWGRP | S_IWOTH) == 0,
           st.st_uid == 0 || st.st_uid == policyStat.st_uid,
-          let bytes = readAll(fd, limit: 64 << 20) else { return nil }
+          let bytes = readExactly(fd, Int(st.st_size), limit: 64 << 20) else { return nil }
     var r = CacheReader(bytes)
     guard let exe = executableKey(),
           r.string() == cacheMagic,
           r.ints(exe.count) == exe,
           r.string() == path,
-          r.ints(7) == fileKey(policyStat) + [Int(policyStat.st_uid)],
+          r.ints(8) == fileKey(policyStat) + [Int(policyStat.st_uid)],
           r.int() == Int(governedUID),
           r.optString() == .some(home) else { return nil }
     // The directories the name resolution consulted: each unchanged.
@@ -127,7 +130,8 @@ public func compilePolicyCache(path: String, governedUID: uid_t, checkUID: uid_t
     w.int(depKeys.count)
     for (dir, key) in depKeys { w.string(dir); for v in key { w.int(v) } }
     w.policy(policy)
-    w.names(ResolvedNames(byBinary: engine.rulesByBinary, unresolved: engine.unresolvedNames))
+    w.names(ResolvedNames(byBinary: engine.rulesByBinary, unresolved: engine.unresolvedNames,
+                          allowHosts: engine.allowHosts, denyHosts: engine.denyHosts))
     w.string("end")
 
     if mkdir(cacheDirectory, 0o755) != 0 && errno != EEXIST {
@@ -154,6 +158,26 @@ public func compilePolicyCache(path: String, governedUID: uid_t, checkUID: uid_t
     return target
 }
 
+/// The `size` bytes of `fd` (its fstat size), read without an intermediate buffer; nil if the
+/// file is larger than `limit` or does not hold exactly `size` bytes.
+private func readExactly(_ fd: Int32, _ size: Int, limit: Int) -> [UInt8]? {
+    guard size >= 0, size <= limit else { return nil }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, count in
+        var off = 0
+        while off <= size {
+            let n = read(fd, buf.baseAddress! + off, size + 1 - off)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { failed = true; break }
+            if n == 0 { break }
+            off += n
+        }
+        count = off
+    }
+    if failed || bytes.count != size { return nil }
+    return bytes
+}
+
 // MARK: - Keys
 
 private func fileKey(_ st: stat) -> [Int] {
@@ -178,6 +202,13 @@ private func cacheFileName(_ st: stat, uid: uid_t, home: String?) -> String {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in (home.map { "1" + $0 } ?? "0").utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
     return "policy-\(st.st_dev)-\(st.st_ino)-u\(uid)-\(String(h, radix: 16)).cache"
+}
+
+extension HostPattern {
+    /// A pattern as compiled earlier (`init?(_:)` made `host` and `kind` from `text`).
+    fileprivate init(cachedText: String, kind: Kind, host: String) {
+        self.text = cachedText; self.kind = kind; self.host = host
+    }
 }
 
 // MARK: - Writing
@@ -225,6 +256,13 @@ private struct CacheWriter {
             let entries = map.sorted { $0.key < $1.key }
             int(entries.count)
             for (k, v) in entries { string(k); int(v.count); for i in v { int(i) } }
+        }
+        for list in [n.allowHosts, n.denyHosts] {
+            int(list.count)
+            for h in list {
+                string(h.text); string(h.host)
+                switch h.kind { case .exact: int(0); case .subdomains: int(1); case .domain: int(2); case .any: int(3) }
+            }
         }
     }
 }
@@ -356,6 +394,18 @@ private struct CacheReader {
             }
             maps.append(m)
         }
-        return ResolvedNames(byBinary: maps[0], unresolved: maps[1])
+        var hosts: [[HostPattern]] = []
+        for _ in 0..<2 {
+            guard let n = count() else { return nil }
+            var list: [HostPattern] = []
+            for _ in 0..<n {
+                guard let text = string(), let host = string(), let k = int() else { return nil }
+                let kinds: [HostPattern.Kind] = [.exact, .subdomains, .domain, .any]
+                guard k >= 0 && k < kinds.count else { return nil }
+                list.append(HostPattern(cachedText: text, kind: kinds[k], host: host))
+            }
+            hosts.append(list)
+        }
+        return ResolvedNames(byBinary: maps[0], unresolved: maps[1], allowHosts: hosts[0], denyHosts: hosts[1])
     }
 }

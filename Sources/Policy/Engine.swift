@@ -53,8 +53,13 @@ public final class PolicyEngine {
                 return h
             }
         }
-        allowHosts = try hosts(policy.network.allow, "network.allow")
-        denyHosts = try hosts(policy.network.deny, "network.deny")
+        if let names {   // host patterns depend on nothing but their text
+            allowHosts = names.allowHosts
+            denyHosts = names.denyHosts
+        } else {
+            allowHosts = try hosts(policy.network.allow, "network.allow")
+            denyHosts = try hosts(policy.network.deny, "network.deny")
+        }
         // Resolve every rule name once (a shell starts for every agent command, and a policy
         // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
         // a regular file's canonical path is its directory's canonical path plus its name.

@@ -105,7 +105,7 @@ public struct PathPattern: Equatable, Sendable {
                 break
             }
         }
-        guard p.hasPrefix("/"), !p.contains("$") else { return nil }
+        guard p.hasPrefix("/"), !hasByte(p, "$") else { return nil }
         let comps = p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var literal: [String] = []
         var rest: [Part] = []
@@ -167,7 +167,7 @@ func hasGlob(_ s: String) -> Bool {
 }
 
 func unescape(_ s: String) -> String {
-    guard s.contains("\\") else { return s }
+    guard hasByte(s, "\\") else { return s }
     var out = ""
     var esc = false
     for ch in s {
