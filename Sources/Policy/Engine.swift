@@ -24,7 +24,13 @@ public final class PolicyEngine {
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
 
     /// Compiles the policy for `home` (for `~`) and the governed user.
-    public init(policy: Policy, home: String?, governedUID: uid_t) throws {
+    public convenience init(policy: Policy, home: String?, governedUID: uid_t) throws {
+        try self.init(policy: policy, home: home, governedUID: governedUID, names: nil, deps: nil)
+    }
+
+    /// `names`: the rule-name resolution from a validated compiled-policy cache (CachePolicy.swift),
+    /// used instead of resolving again; `deps` records the directories the resolution consulted.
+    init(policy: Policy, home: String?, governedUID: uid_t, names: ResolvedNames?, deps: DepRecorder?) throws {
         self.policy = policy
         self.home = home
         self.governedUID = governedUID
@@ -57,24 +63,35 @@ public final class PolicyEngine {
                 return h
             }
         }
-        allowHosts = try hosts(policy.network.allow, "network.allow")
-        denyHosts = try hosts(policy.network.deny, "network.deny")
+        if let names {   // host patterns depend on nothing but their text
+            allowHosts = names.allowHosts
+            denyHosts = names.denyHosts
+        } else {
+            allowHosts = try hosts(policy.network.allow, "network.allow")
+            denyHosts = try hosts(policy.network.deny, "network.deny")
+        }
         // Resolve every rule name once (a shell starts for every agent command, and a policy
         // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
         // a regular file's canonical path is its directory's canonical path plus its name.
-        let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/"), raw: $0) }
+        if let names {
+            rulesByBinary = names.byBinary
+            unresolvedNames = names.unresolved
+            return
+        }
+        let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/", deps: deps), raw: $0) }
         for (i, rule) in policy.commands.enumerated() {
             for name in rule.names {
                 var found: String? = nil
                 if name.hasPrefix("/") {
-                    found = canonicalPath(name, cwd: "/")
+                    found = canonicalPath(name, cwd: "/", deps: deps)
                 } else {
                     for d in dirs {
                         var st = stat()
+                        deps?.directory(d.raw)
                         guard lstat(d.raw + "/" + name, &st) == 0 else { continue }
                         let kind = st.st_mode & S_IFMT
                         if kind == S_IFLNK {
-                            found = canonicalPath(d.raw + "/" + name, cwd: "/")
+                            found = canonicalPath(d.raw + "/" + name, cwd: "/", deps: deps)
                         } else if kind == S_IFREG {
                             found = d.canonical + "/" + name
                         } else {

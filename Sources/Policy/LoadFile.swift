@@ -19,6 +19,12 @@ public func loadPolicy(path: String, governedUID: uid_t) throws -> Policy {
 
 /// `loadPolicy` with the user and group databases as parameters (for tests).
 public func loadPolicy(path: String, governedUID: uid_t, groupFile: String, passwdFile: String) throws -> Policy {
+    try loadPolicyAndStat(path: path, governedUID: governedUID, groupFile: groupFile, passwdFile: passwdFile).policy
+}
+
+/// `loadPolicy`, also returning the fstat of the file that was read (the cache key).
+func loadPolicyAndStat(path: String, governedUID: uid_t, groupFile: String = "/etc/group",
+                       passwdFile: String = "/etc/passwd") throws -> (policy: Policy, st: stat) {
     func fail(_ message: String) -> PolicyLoadError {
         PolicyLoadError(file: path, line: 0, column: 0, message)
     }
@@ -57,7 +63,7 @@ public func loadPolicy(path: String, governedUID: uid_t, groupFile: String, pass
         throw PolicyLoadError(file: path, line: line, column: column,
                               "the policy is not valid UTF-8; save it as UTF-8")
     }
-    return try parsePolicy(text, file: path)
+    return (try parsePolicy(text, file: path), st)
 }
 
 /// The refusal reason if `path` or any directory above it can be written by `uid`, or if a
@@ -78,6 +84,8 @@ struct OwnershipResult {
     var reason: String?
     /// The final file's identity (after symlinks), to compare with what is opened.
     var file: (dev: dev_t, ino: ino_t)?
+    /// The final file's lstat (for the compiled-policy cache key).
+    var st: stat? = nil
 }
 
 func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: String) -> OwnershipResult {
@@ -91,7 +99,14 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         guard let cwd = currentDirectory() else { return refuse("cannot resolve the relative path \(path)") }
         full = cwd + "/" + path
     }
-    let groups = groupsOf(uid, groupFile: groupFile, passwdFile: passwdFile)
+    // Read /etc/passwd and /etc/group only when a group-writable object is met (rare).
+    var groupsRead: Set<gid_t>?? = nil
+    func groups() -> Set<gid_t>? {
+        if let g = groupsRead { return g }
+        let g = groupsOf(uid, groupFile: groupFile, passwdFile: passwdFile)
+        groupsRead = .some(g)
+        return g
+    }
 
     func mode(_ st: stat) -> String {
         var s = String(st.st_mode & 0o7777, radix: 8)
@@ -103,7 +118,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         if st.st_uid == uid { return "\(name) is owned by uid \(uid)" }
         if st.st_mode & S_IWOTH != 0 { return "\(name) is writable by everyone (mode \(mode(st)))" }
         if st.st_mode & S_IWGRP != 0 {
-            guard let groups else {
+            guard let groups = groups() else {
                 return "\(name) is group-writable (mode \(mode(st))) and the groups of uid \(uid) are unknown"
             }
             if groups.contains(st.st_gid) {
@@ -151,7 +166,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         case S_IFREG:
             guard pending.isEmpty else { return refuse("\(entry) is not a directory") }
             if let why = writable(st, entry) { return refuse(why) }
-            return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino))
+            return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st)
         default:
             return refuse("\(entry) is not a regular file")
         }

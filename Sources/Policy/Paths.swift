@@ -13,6 +13,12 @@ import Glibc
 /// rest is taken as written. `/proc/self` and `/proc/thread-self` are not resolved (they would
 /// name aegish, not the program it runs); everything below them is lexical.
 public func canonicalPath(_ path: String, cwd: String) -> String {
+    canonicalPath(path, cwd: cwd, deps: nil)
+}
+
+/// `canonicalPath`, recording in `deps` the directory of every entry it looks up (for the
+/// compiled-policy cache: a change in any of them invalidates what was resolved).
+func canonicalPath(_ path: String, cwd: String, deps: DepRecorder?) -> String {
     let base = cwd.hasPrefix("/") ? cwd : "/" + cwd
     let full = path.hasPrefix("/") ? path : base + "/" + path
     // Pending components, the next one last.
@@ -34,6 +40,7 @@ public func canonicalPath(_ path: String, cwd: String) -> String {
         }
         let p = "/" + resolved.joined(separator: "/")
         var st = stat()
+        deps?.entry(p)
         if lstat(p, &st) != 0 {
             // ENOENT, ENOTDIR, EACCES, ENAMETOOLONG…: the rest cannot be resolved.
             lexical = true
@@ -98,7 +105,7 @@ public struct PathPattern: Equatable, Sendable {
                 break
             }
         }
-        guard p.hasPrefix("/"), !p.contains("$") else { return nil }
+        guard p.hasPrefix("/"), !hasByte(p, "$") else { return nil }
         let comps = p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var literal: [String] = []
         var rest: [Part] = []
@@ -160,7 +167,7 @@ func hasGlob(_ s: String) -> Bool {
 }
 
 func unescape(_ s: String) -> String {
-    guard s.contains("\\") else { return s }
+    guard hasByte(s, "\\") else { return s }
     var out = ""
     var esc = false
     for ch in s {

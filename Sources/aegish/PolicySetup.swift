@@ -5,6 +5,15 @@ import Syntax
 
 let defaultPolicyFile = "/etc/aegish/allowlist.toml"
 
+/// The compiled-policy cache directory: AEGISH_POLICY_CACHE, else /var/cache/aegish. Letting the
+/// environment choose is safe: a cache is used only if trusted and matching (CachePolicy.swift).
+func policyCacheDirectory(_ environment: [String]) -> String {
+    if let v = environment.last(where: { $0.hasPrefix("AEGISH_POLICY_CACHE=") })?.dropFirst(20), v.hasPrefix("/") {
+        return String(v)
+    }
+    return defaultPolicyCacheDirectory
+}
+
 /// Loads the policy and builds the gate. Any failure gives a gate that refuses everything, with
 /// the reason on every refusal: a shell without a policy must not become a shell without limits.
 func makePolicyGate(_ file: String, environment: [String]) -> Gate {
@@ -13,6 +22,11 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
     // and not owned by anyone but root (checked as for a user who owns nothing).
     let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
     let home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
+    // Fast path: a trusted compiled policy for exactly this file, uid and home.
+    if let engine = cachedPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
+                                       cacheDirectory: policyCacheDirectory(environment)) {
+        return PolicyGate(engine: engine, shellPath: selfPath())
+    }
     do {
         let policy = try loadPolicy(path: file, governedUID: checkUID)
         let engine = try PolicyEngine(policy: policy, home: home, governedUID: uid)
@@ -26,6 +40,41 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
         let reason = "policy-load: \(error); every command is refused"
         writeOut(2, "aegish: \(reason)\n")
         return DenyAllGate(reason: reason)
+    }
+}
+
+/// `aegish --policy FILE --compile-policy [--uid N] [--home DIR|--no-home] [--cache-dir DIR]`:
+/// loads and checks the policy for the governed user (default: the caller, HOME from the
+/// environment) and writes the compiled-policy cache. Meant for root (or the policy's owner),
+/// e.g. from `make install`; the cache is used only when its writer is trusted.
+func compilePolicyCommand(_ file: String, arguments: [String], environment: [String]) -> Never {
+    var uid = getuid()
+    var home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
+    var dir = policyCacheDirectory(environment)
+    var args = arguments[...]
+    while let a = args.popFirst() {
+        switch a {
+        case "--uid":
+            guard let v = args.popFirst(), let n = uid_t(v) else { fail("--uid: a numeric uid is required") }
+            uid = n
+        case "--home":
+            guard let v = args.popFirst(), v.hasPrefix("/") else { fail("--home: an absolute directory is required") }
+            home = v
+        case "--no-home": home = nil
+        case "--cache-dir":
+            guard let v = args.popFirst(), v.hasPrefix("/") else { fail("--cache-dir: an absolute directory is required") }
+            dir = v
+        default: fail("--compile-policy: unknown argument \(a)")
+        }
+    }
+    let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
+    do {
+        let written = try compilePolicyCache(path: file, governedUID: uid, checkUID: checkUID, home: home,
+                                             cacheDirectory: dir)
+        writeOut(1, "\(written)\n")
+        exit(0)
+    } catch {
+        fail("--compile-policy: \(error)", status: 1)
     }
 }
 

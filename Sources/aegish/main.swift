@@ -65,6 +65,7 @@ var parseOnly = false
 var options = ShellOptions()
 var policyFile = defaultPolicyFile
 var unrestricted = false
+var compilePolicy = false
 
 optionLoop: while let a = args.first {
     if a == "--" { args.removeFirst(); break }
@@ -80,6 +81,7 @@ optionLoop: while let a = args.first {
     }
     if a.hasPrefix("--policy=") { policyFile = String(a.dropFirst(9)); args.removeFirst(); continue }
     if a == "--unrestricted" { unrestricted = true; args.removeFirst(); continue }
+    if a == "--compile-policy" { compilePolicy = true; args.removeFirst(); break }
     guard a.count > 1, a.hasPrefix("-") || a.hasPrefix("+") else { break }
     args.removeFirst()
     let on = a.hasPrefix("-")
@@ -131,6 +133,8 @@ while let p = envp.pointee {
     environment.append(String(cString: p))
     envp += 1
 }
+
+if compilePolicy { compilePolicyCommand(policyFile, arguments: args, environment: environment) }
 
 let gate = unrestricted ? AllowAllGate() : makePolicyGate(policyFile, environment: environment)
 
