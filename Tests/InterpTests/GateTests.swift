@@ -18,14 +18,19 @@ final class RecordingGate: Gate {
 /// values, and a refusal means nothing runs.
 final class GateTests: XCTestCase {
     var dir = ""
+    var savedCwd = ""
 
     override func setUp() {
+        // The shell runs in this process and `cd` changes the process's directory: put it back.
+        savedCwd = String(cString: getcwd(nil, 0))
         var template = Array("/tmp/aegish-gate-XXXXXX".utf8CString)
         dir = String(cString: mkdtemp(&template)!)
     }
 
     override func tearDown() {
+        _ = chdir(savedCwd)
         _ = try? runShell("rm -rf '\(dir)'", gate: AllowAllGate())
+        _ = chdir(savedCwd)
     }
 
     @discardableResult

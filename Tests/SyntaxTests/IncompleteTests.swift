@@ -82,6 +82,8 @@ final class IncompleteTests: XCTestCase {
         let proc = Process()
         proc.executableURL = URL(fileURLWithPath: "/bin/bash")
         proc.arguments = ["-c", script, "helper", input.path]
+        // A vanished working directory would make bash warn on stderr, which reads as an error.
+        proc.currentDirectoryURL = URL(fileURLWithPath: "/")
         let pipe = Pipe()
         proc.standardOutput = pipe
         try proc.run()
