@@ -36,7 +36,7 @@ import Glibc
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory (tests).
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-private let cacheMagic = "aegish-compiled-policy 1"
+private let cacheMagic = "aegish-compiled-policy 2"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
 /// The compiled host patterns too: they depend only on their text.
@@ -228,6 +228,7 @@ private struct CacheWriter {
 
     mutating func policy(_ p: Policy) {
         string(p.name); verdict(p.defaultVerdict); strings(p.searchPath); optString(p.workspace)
+        verdict(p.workspacePrograms)
         optStrings(p.paths.read); strings(p.paths.write); strings(p.paths.deny); verdict(p.paths.outside)
         strings(p.network.allow); strings(p.network.deny); verdict(p.network.outside)
         optStrings(p.environment.pass)
@@ -338,10 +339,10 @@ private struct CacheReader {
     mutating func policy() -> Policy? {
         var p = Policy()
         guard let name = string(), let dv = verdict(), let sp = strings(), let ws = optString(),
-              let pr = optStrings(), let pw = strings(), let pd = strings(), let po = verdict(),
+              let wp = verdict(), let pr = optStrings(), let pw = strings(), let pd = strings(), let po = verdict(),
               let na = strings(), let nd = strings(), let no = verdict(), let ep = optStrings(),
               let setCount = count() else { return nil }
-        p.name = name; p.defaultVerdict = dv; p.searchPath = sp; p.workspace = ws
+        p.name = name; p.defaultVerdict = dv; p.searchPath = sp; p.workspace = ws; p.workspacePrograms = wp
         p.paths.read = pr; p.paths.write = pw; p.paths.deny = pd; p.paths.outside = po
         p.network.allow = na; p.network.deny = nd; p.network.outside = no
         p.environment.pass = ep

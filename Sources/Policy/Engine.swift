@@ -12,6 +12,8 @@ public final class PolicyEngine {
     let readPatterns: [PathPattern]?
     let writePatterns: [PathPattern]
     let denyPatterns: [PathPattern]
+    /// Canonical workspace directory, if the policy names one.
+    var workspaceRoot: String? { policy.workspace.map { canonicalPath($0, cwd: "/") } }
     /// The literal directory each deny pattern starts at (canonical), with the pattern text.
     let denyBases: [(String, String)]
     let allowHosts: [HostPattern]
@@ -158,6 +160,20 @@ public final class PolicyEngine {
             let d = decideExec(argv: interp + [program] + argv.dropFirst(), path: interp[0], cwd: cwd,
                                assigned: assigned, depth: depth + 1)
             return Decision(d.verdict, rule: d.ruleID, d.verdict == .allow ? d.reason : "\(name) is run by \(interp.joined(separator: " ")): \(d.reason)")
+        }
+        if indices.isEmpty, let ws = workspaceRoot, binary == ws || binary.hasPrefix(ws + "/") {
+            // The agent's own program (it built it, or the task shipped it): the policy's
+            // workspace_programs verdict, and the usual checks of what it names.
+            var d = Decision(policy.workspacePrograms, rule: "workspace-programs",
+                             policy.workspacePrograms == .deny
+                                ? "\(name) is a program in the workspace and [policy] workspace_programs is deny"
+                                : "\(name) is the agent's own program")
+            if d.verdict != .deny {
+                for use in pathUses(argv, cwd: cwd) where !use.isUnbounded {
+                    d = d.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
+                }
+            }
+            return d
         }
         // (After the script case: a script the agent wrote is data for an allowed interpreter.)
         if let why = untrustedBinary(binary) {

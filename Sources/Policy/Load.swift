@@ -178,7 +178,7 @@ private struct PolicyReader {
         let sections = ["policy", "paths", "network", "environment", "command", "test"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
-            case "name", "default", "path", "workspace": return "\"\(key)\" belongs in [policy]"
+            case "name", "default", "path", "workspace", "workspace_programs": return "\"\(key)\" belongs in [policy]"
             case "commands": return "write each command as [[command]]"
             case "tests": return "write each test as [[test]]"
             case "read", "write", "deny", "outside": return "\"\(key)\" belongs in [paths] or [network]"
@@ -228,7 +228,7 @@ private struct PolicyReader {
 
     mutating func readPolicy(_ t: TOMLTable, into policy: inout Policy) {
         let base: TOMLPath = [.key("policy")]
-        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace"])
+        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace", "workspace_programs"])
         if let name = string(t, "name", base + [.key("name")], "policy.name") {
             if name.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 problem(base + [.key("name")], "policy.name is empty; give the policy a name")
@@ -237,6 +237,9 @@ private struct PolicyReader {
             }
         }
         if let v = verdict(t, "default", base + [.key("default")], "policy.default") { policy.defaultVerdict = v }
+        if let v = verdict(t, "workspace_programs", base + [.key("workspace_programs")], "policy.workspace_programs") {
+            policy.workspacePrograms = v
+        }
         if let ws = string(t, "workspace", base + [.key("workspace")], "policy.workspace") {
             if let msg = workspaceProblem(ws) {
                 problem(base + [.key("workspace")], "policy.workspace \(msg)")

@@ -42,6 +42,10 @@ public struct Policy: Sendable {
     public var searchPath: [String] = ["/usr/local/bin", "/usr/bin", "/bin"]
     /// The directory the agent works in; `$WORKSPACE` in path patterns.
     public var workspace: String? = nil
+    /// Verdict for programs under the workspace that no rule names (`./a.out` the agent built).
+    /// They are the agent's own code, like a script run by an allowed interpreter; the files and
+    /// hosts they name on the command line are still checked.
+    public var workspacePrograms: Verdict = .deny
     public var paths = PathRules()
     public var network = NetworkRules()
     public var environment = EnvironmentRules()

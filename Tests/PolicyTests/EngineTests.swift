@@ -81,7 +81,7 @@ final class EngineTests: XCTestCase {
     }
 
     func testBinaryWritableByTheGovernedUserIsNotTrusted() throws {
-        let dir = ws + "/bin"
+        let dir = home + "/bin"   // writable by the user, not the workspace
         mkdir(dir, 0o755)
         XCTAssertEqual(system("cp /usr/bin/true \(dir)/ls && chown 65534 \(dir)/ls"), 0)
         let d = engine.decideExec(argv: ["\(dir)/ls"], path: "\(dir)/ls", cwd: ws)
@@ -117,6 +117,21 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(engine.decideExec(argv: ["./esc.sh"], path: su, cwd: ws).verdict, .deny)
         let plain = script("bin.x", "not a script")
         XCTAssertEqual(engine.decideExec(argv: ["./bin.x"], path: plain, cwd: ws).verdict, .deny)
+    }
+
+    func testWorkspaceProgramsTakeThePolicyVerdict() throws {
+        let prog = ws + "/a.out"
+        XCTAssertEqual(system("cp /usr/bin/true \(prog) && chown 65534 \(prog)"), 0)
+        XCTAssertEqual(engine.decideExec(argv: ["./a.out"], path: prog, cwd: ws).ruleID, "workspace-programs")
+        XCTAssertEqual(engine.decideExec(argv: ["./a.out"], path: prog, cwd: ws).verdict, .deny, "default deny")
+        var p = samplePolicy()
+        p.workspacePrograms = .allow
+        let e = try PolicyEngine(policy: p, home: home, governedUID: 65534)
+        XCTAssertEqual(e.decideExec(argv: ["./a.out", ws + "/x"], path: prog, cwd: ws).verdict, .allow)
+        XCTAssertEqual(e.decideExec(argv: ["./a.out", home + "/.ssh/id_rsa"], path: prog, cwd: ws).verdict, .deny,
+                       "what it names is still checked")
+        XCTAssertEqual(e.decideExec(argv: [ws + "-evil/a.out"], path: ws + "-evil/a.out", cwd: ws).verdict, .deny,
+                       "a sibling of the workspace is not the workspace")
     }
 
     // MARK: options and arguments
