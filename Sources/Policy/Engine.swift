@@ -453,8 +453,13 @@ public final class PolicyEngine {
             if let pass = policy.environment.pass, !matchesAny(name, pass) { continue }
             out.append(entry)
         }
-        for (k, v) in policy.environment.set.sorted(by: { $0.key < $1.key }) { out.append(k + "=" + v) }
-        out.append("PATH=" + policy.searchPath.joined(separator: ":"))
+        for (k, v) in policy.environment.set.sorted(by: { $0.key < $1.key }) where k != "SHELL" {
+            out.append(k + "=" + v)
+        }
+        // PATH: `environment.set.PATH` if the policy gives one, else its search path.
+        if policy.environment.set["PATH"] == nil {
+            out.append("PATH=" + policy.searchPath.joined(separator: ":"))
+        }
         out.append("SHELL=" + shellPath)
         return out
     }
