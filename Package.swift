@@ -36,16 +36,25 @@ let package = Package(
                     .product(name: "TOMLKit", package: "TOMLKit"),
                     .product(name: "Crypto", package: "swift-crypto"),
                 ], path: "Sources/Policy", swiftSettings: fastSettings),
-        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy"], path: "Sources/aegish"),
+        // The tamper-evident audit log (issue 4): records, hash chain, writer, verifier.
+        .target(name: "Audit", dependencies: [
+                    "CSys", .product(name: "Crypto", package: "swift-crypto"),
+                ], path: "Sources/Audit", swiftSettings: fastSettings),
+        // Rate limits on destructive operations, shared by every session of a user (issue 4).
+        .target(name: "RateLimit", dependencies: ["CSys"], path: "Sources/RateLimit", swiftSettings: fastSettings),
+        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit"],
+                          path: "Sources/aegish"),
         // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
         // never on the shell's path.
         .executableTarget(name: "aegishctl", dependencies: [
-                              "Policy", "Syntax", "Interp",
+                              "Policy", "Syntax", "Interp", "Audit", "RateLimit",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ], path: "Sources/aegishctl"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
         .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
         .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax"], path: "Tests/PolicyTests"),
+        .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
+        .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
     ]
 )

@@ -1,0 +1,1 @@
+// The audit log: see AuditLog.swift (issue 4).

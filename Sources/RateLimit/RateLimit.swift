@@ -1,0 +1,1 @@
+// Rate limits: see Limiter.swift (issue 4).

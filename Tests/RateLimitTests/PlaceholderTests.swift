@@ -1,0 +1,3 @@
+import XCTest
+@testable import RateLimit
+final class RateLimitPlaceholderTests: XCTestCase { func testModuleBuilds() { XCTAssertTrue(true) } }
