@@ -11,6 +11,20 @@
 
 int aegish_open(const char *path, int flags, int mode) { return open(path, flags, (mode_t)mode); }
 
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+
+int aegish_open_nosymlinks(const char *path, int flags, int mode) {
+    struct open_how how = {0};
+    how.flags = (unsigned long long)flags;
+    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (unsigned long long)mode : 0;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+    if (fd >= 0 || errno != ENOSYS) return (int)fd;
+    /* Kernels before 5.6: at least the last component must not be a symlink. */
+    return open(path, flags | O_NOFOLLOW, (mode_t)mode);
+}
+
 int aegish_dup_cloexec(int fd, int minfd) { return fcntl(fd, F_DUPFD_CLOEXEC, minfd); }
 
 int aegish_dup2(int fd, int target, int cloexec) {

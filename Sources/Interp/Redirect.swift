@@ -122,7 +122,12 @@ extension Shell {
         if path.isEmpty {
             throw ShellError(message: ": No such file or directory", status: 1, fatal: false)
         }
-        let abs = absolutePath(path, cwd: cwd)
+        // The policy decides on the file itself (symlinks resolved), and exactly that file is
+        // opened, refusing to pass through any symlink: swapping one in between the check and
+        // the open gains nothing. /dev and /proc are opened as named (their links are the point).
+        let lexical = absolutePath(path, cwd: cwd)
+        let special = lexical.hasPrefix("/dev/") || lexical.hasPrefix("/proc/")
+        let abs = special ? lexical : resolveSymlinks(lexical)
         let request = GateRequest(action: .open(mode), argv: [], path: abs, cwd: cwd, environment: [], pos: .none)
         switch gate.decide(request) {
         case .allow: break
@@ -132,9 +137,15 @@ extension Shell {
         }
         // Save first: the new descriptor may be allocated on `fd` itself if it is closed.
         save(fd, &saved)
-        let opened = open(abs, flags | O_CLOEXEC, 0o666)
+        let opened = special ? open(abs, flags | O_CLOEXEC, 0o666)
+                             : aegish_open_nosymlinks(abs, flags | O_CLOEXEC, 0o666)
         if opened < 0 {
-            throw ShellError(message: "\(path): \(Sys.errorString(errno))", status: 1, fatal: false)
+            let e = aegish_errno()
+            if e == ELOOP && !special {
+                throw ShellError(message: "\(path): the path changed while it was being opened (a symlink appeared); refused",
+                                 status: 1, fatal: false)
+            }
+            throw ShellError(message: "\(path): \(Sys.errorString(e))", status: 1, fatal: false)
         }
         moveFD(opened, onto: fd)
     }

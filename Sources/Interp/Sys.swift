@@ -124,6 +124,35 @@ func normalizePath(_ path: String) -> String {
     return "/" + parts.joined(separator: "/")
 }
 
+/// The real location of an absolute path: every symlink in it resolved, the part that does not
+/// exist yet appended as written (so a redirection that creates a file is checked where the file
+/// will really be). At most 40 links, like the kernel.
+func resolveSymlinks(_ path: String) -> String {
+    var pending = Array(path.split(separator: "/").reversed().map(String.init))
+    var done: [String] = []
+    var hops = 0
+    var exists = true
+    while let c = pending.popLast() {
+        if c == "." || c.isEmpty { continue }
+        if c == ".." { if !done.isEmpty { done.removeLast() }; continue }
+        done.append(c)
+        guard exists else { continue }
+        let p = "/" + done.joined(separator: "/")
+        var st = stat()
+        if lstat(p, &st) != 0 { exists = false; continue }
+        guard (st.st_mode & S_IFMT) == S_IFLNK else { continue }
+        hops += 1
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(p, &buf, buf.count - 1)
+        guard hops <= 40, n > 0 else { exists = false; continue }
+        let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        done.removeLast()
+        if target.hasPrefix("/") { done.removeAll() }
+        pending.append(contentsOf: target.split(separator: "/").reversed().map(String.init))
+    }
+    return "/" + done.joined(separator: "/")
+}
+
 /// `path` made absolute against `cwd` and normalised.
 func absolutePath(_ path: String, cwd: String) -> String {
     if path.hasPrefix("/") { return normalizePath(path) }

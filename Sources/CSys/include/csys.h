@@ -92,6 +92,11 @@ int aegish_signal_count(void);
 
 /// open(2) (variadic in C). The caller decides O_CLOEXEC.
 int aegish_open(const char *path, int flags, int mode);
+/// open(2) of an absolute path that must not pass through any symlink (openat2 with
+/// RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS): fails with ELOOP if a component is one. Used to
+/// open exactly the file the policy checked, so a symlink swapped in between check and open
+/// gains nothing. Falls back to O_NOFOLLOW (last component only) on kernels without openat2.
+int aegish_open_nosymlinks(const char *path, int flags, int mode);
 /// fcntl(fd, F_DUPFD_CLOEXEC, minfd): lowest free descriptor ≥ minfd, close-on-exec.
 int aegish_dup_cloexec(int fd, int minfd);
 /// dup2 that keeps or sets close-on-exec on the target as asked (dup3 when on and fd != target).
