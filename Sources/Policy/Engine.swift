@@ -206,6 +206,9 @@ public final class PolicyEngine {
             if recursive, let d = protectedBelow(use.path, access: use.access, creates: createsFiles(argv)) {
                 return d
             }
+            if recursive && followsSymlinks(argv), let d = symlinkEscape(under: use.path, access: use.access) {
+                return d
+            }
             if use.isUnbounded {
                 // The analyser cannot bound what it touches: that includes every protected path.
                 return Decision(.deny, rule: "paths", "\(name): \(use.raw.hasPrefix("<unknown: ") ? String(use.raw.dropFirst(10).dropLast()) : use.raw); aegish cannot tell which files it would touch")
@@ -240,7 +243,8 @@ public final class PolicyEngine {
             // matching one replaces the base verdict (so a denied command can allow `status`).
             let cmdArgs = commandArguments(args, withValue: withValue)
             var matched: Decision? = nil
-            for a in rule.arguments where patternMatches(a.pattern, cmdArgs) {
+            for a in rule.arguments where patternMatches(a.pattern, cmdArgs)
+                || (a.verdict != .allow && patternMatchesOptionsAnywhere(a.pattern, cmdArgs, withValue: withValue)) {
                 let d = Decision(a.verdict, rule: a.id, a.reason ?? "\(name) \(a.pattern): \(a.verdict)")
                 matched = matched.map { $0.combined(with: d) } ?? d
             }
@@ -256,6 +260,9 @@ public final class PolicyEngine {
         if decision.verdict == .deny { return decision }
         if basename(binary) == "git", let why = gitRepositoryRunsPrograms(args, cwd: cwd) {
             return Decision(.deny, rule: rule.id, why)
+        }
+        if basename(binary) == "git", args.contains(where: { $0 == "--template" || $0.hasPrefix("--template=") }) {
+            return Decision(.deny, rule: rule.id, "git --template copies hooks (programs git runs) into the repository; leave it out")
         }
         for inner in innerCommands(argv) {
             var d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
@@ -418,6 +425,49 @@ public final class PolicyEngine {
         return nil
     }
 
+    /// A walk that follows symlinks goes wherever they point: look for links under `dir` whose
+    /// targets the policy would refuse. Bounded (entries and time); past the bound, refuse.
+    private func symlinkEscape(under dir: String, access: Access) -> Decision? {
+        var st = stat()
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        let maxEntries = 20_000
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let deadline = Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) + 50_000_000
+        var stack = [dir]
+        var seen = 0
+        while let d = stack.popLast() {
+            guard let handle = opendir(d) else { continue }
+            defer { closedir(handle) }
+            while let e = readdir(handle) {
+                let name = withUnsafePointer(to: e.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name == "." || name == ".." { continue }
+                seen += 1
+                clock_gettime(CLOCK_MONOTONIC, &ts)
+                if seen > maxEntries || Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) > deadline {
+                    return Decision(.deny, rule: "paths", "\(dir) is too large to check for symlinks into protected paths, and this command follows them; name smaller directories or do not follow links")
+                }
+                let p = d + "/" + name
+                var est = stat()
+                guard lstat(p, &est) == 0 else { continue }
+                switch est.st_mode & S_IFMT {
+                case S_IFDIR: stack.append(p)
+                case S_IFLNK:
+                    let target = canonicalPath(p, cwd: d)
+                    let dd = decidePath(target, access: access, raw: p)
+                    if dd.verdict != .allow {
+                        return Decision(dd.verdict, rule: dd.ruleID, "this command follows the symlink \(p) to \(target): \(dd.reason)")
+                    }
+                    if let below = protectedBelow(target, access: access, creates: false) { return below }
+                default: break
+                }
+            }
+        }
+        return nil
+    }
+
     /// Redirections, cd and source: the path as the shell will open it.
     public func decideOpen(_ path: String, access: Access, cwd: String) -> Decision {
         decidePath(canonicalPath(path, cwd: cwd), access: access, raw: path)
@@ -537,10 +587,62 @@ func isRecursiveWalk(_ argv: [String]) -> Bool {
     return false
 }
 
+/// Does this recursive command follow symbolic links it meets (not just those on its command line)?
+func followsSymlinks(_ argv: [String]) -> Bool {
+    let name = basename(argv[0])
+    let args = Array(argv.dropFirst().prefix { $0 != "--" })
+    func has(_ short: Character? = nil, _ longs: [String] = []) -> Bool {
+        args.contains { a in
+            if longs.contains(where: { a == $0 || a.hasPrefix($0 + "=") }) { return true }
+            guard let s = short, a.hasPrefix("-"), !a.hasPrefix("--") else { return false }
+            return a.dropFirst().contains(s)
+        }
+    }
+    switch name {
+    case "grep", "egrep", "fgrep": return has("R", ["--dereference-recursive"])
+    case "rg": return has("L", ["--follow"])
+    case "cp", "du", "chmod", "chown", "chgrp", "ls": return has("L", ["--dereference"])
+    case "find": return args.first == "-L" || args.contains("-follow") || args.contains("-L")
+    case "tar": return has("h", ["--dereference"])
+    case "rsync": return has("L", ["--copy-links", "--copy-unsafe-links"]) || has("k", ["--copy-dirlinks"])
+    case "zip": return !has("y", ["--symlinks"])
+    case "tree": return has("l")
+    default: return false
+    }
+}
+
 /// Recursive commands that create files or change modes (as opposed to reading or deleting).
 func createsFiles(_ argv: [String]) -> Bool {
     ["cp", "tar", "rsync", "unzip", "mv", "scp", "chmod", "chown", "chgrp", "install", "ln", "cpio"]
         .contains(basename(argv[0]))
+}
+
+/// For ask/deny patterns with options (`reset --hard*`): the pattern's plain words must match the
+/// arguments' plain words in order, and each option word must be present however spelled and
+/// wherever placed (`reset -q --hard`, `reset --har HEAD`, `reset --hard=x`). Never used to
+/// *allow*: looser matching must only ever make a command stricter.
+func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValue: Set<String>) -> Bool {
+    let words = pattern.split(separator: " ").map(String.init)
+    let optionWords = words.filter { $0.hasPrefix("-") && $0.count > 1 }
+    guard !optionWords.isEmpty else { return false }
+    let plainPattern = words.filter { !($0.hasPrefix("-") && $0.count > 1) }
+    let parsed = parseArguments(args, withValue: withValue, stopAtFirstOperand: false)
+    // Plain words: positional prefix match (a trailing `*` word allows anything after).
+    var plainArgs = parsed.operands
+    if plainPattern.last == "*" {
+        let fixed = Array(plainPattern.dropLast())
+        guard plainArgs.count >= fixed.count else { return false }
+        plainArgs = Array(plainArgs.prefix(fixed.count))
+        if !fixed.isEmpty && !argumentsMatch(fixed.joined(separator: " "), plainArgs) { return false }
+    } else if !plainPattern.isEmpty {
+        guard plainArgs.count >= plainPattern.count,
+              argumentsMatch(plainPattern.joined(separator: " "), Array(plainArgs.prefix(plainPattern.count))) else { return false }
+    }
+    for w in optionWords {
+        let rule = w.hasSuffix("*") ? String(w.dropLast()) : w
+        guard parsed.options.contains(where: { optionMatches($0, rule: rule) }) else { return false }
+    }
+    return true
 }
 
 /// Shell programs: never started by a program aegish runs (aegish runs shells itself).
