@@ -39,7 +39,7 @@ final class EngineTests: XCTestCase {
             return r
         }
         p.commands = [
-            rule("ls", .allow), rule("cat", .allow), rule("echo", .allow), rule("touch", .allow),
+            rule("ls", .allow), rule("cat", .allow), rule("echo", .allow), rule("touch", .allow), rule("grep", .allow), rule("cp", .allow),
             rule("rm", .allow) { $0.denyOptions = ["--no-preserve-root"]; $0.askOptions = ["-r", "--recursive"] },
             rule("git", .allow) {
                 $0.optionsWithValue = ["-c", "-C"]
@@ -228,6 +228,34 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(engine.decideOpen("/dev/null", access: .write, cwd: ws).verdict, .allow)
         XCTAssertEqual(engine.decideOpen("../x", access: .write, cwd: ws).verdict, .deny)
         XCTAssertEqual(engine.decideOpen("sub/../../x", access: .write, cwd: ws).verdict, .deny)
+    }
+
+    func testDoorsToOtherPathsAreClosed() {
+        XCTAssertEqual(verdict(["cat", "/dev/fd/../root" + home + "/.ssh/id_rsa"]), .deny)
+        XCTAssertEqual(verdict(["cat", "/proc/self/root" + home + "/.ssh/id_rsa"]), .deny)
+        XCTAssertEqual(verdict(["cat", "/proc/1/cwd/x"]), .deny)
+        XCTAssertEqual(engine.decideOpen("/dev/fd/3", access: .write, cwd: ws).verdict, .allow)
+    }
+
+    func testRecursiveWalksOverProtectedPaths() {
+        XCTAssertEqual(verdict(["grep", "-r", "key", home]), .deny, "~/.ssh is below")
+        XCTAssertEqual(verdict(["cp", "-r", home, ws + "/copy"]), .deny)
+        let g = engine.decideExec(argv: ["grep", "-r", "key", ws], path: nil, cwd: ws); XCTAssertEqual(g.verdict, .allow, g.ruleID + ": " + g.reason)
+        XCTAssertEqual(verdict(["ls", home]), .allow, "not recursive")
+    }
+
+    func testSymlinkFollowingWalks() {
+        mkdir(ws + "/src", 0o755)
+        symlink(home + "/.ssh", ws + "/src/k")
+        XCTAssertEqual(verdict(["grep", "-R", "x", ws + "/src"]), .deny, "-R follows src/k into ~/.ssh")
+        XCTAssertEqual(verdict(["grep", "-r", "x", ws + "/src"]), .allow, "-r does not follow links it meets")
+    }
+
+    func testAskAndDenyPatternsMatchOptionsHoweverPlaced() {
+        XCTAssertEqual(verdict(["git", "reset", "-q", "--hard"]), .deny)
+        XCTAssertEqual(verdict(["git", "reset", "--har", "HEAD"]), .deny)
+        XCTAssertEqual(verdict(["git", "reset", "--hard=HEAD"]), .deny)
+        XCTAssertEqual(verdict(["git", "reset", "-q", "HEAD"]), .allow)
     }
 
     // MARK: network
