@@ -16,23 +16,7 @@ extension Shell {
         }
         if pid == 0 {
             becomeSubshell()
-            var status: Int32
-            do {
-                status = try body()
-            } catch Flow.exit(let s) {
-                status = s
-            } catch Flow.returnFrom(let s) {
-                status = s
-            } catch Flow.breakLoop, Flow.continueLoop {
-                status = lastStatus
-            } catch let e as ShellError {
-                warnAt(e.message)
-                status = e.status
-            } catch {
-                warnAt("internal error: \(error)")
-                status = 2
-            }
-            _exit(finish(status))
+            _exit(finish(statusOf(body)))
         }
         return pid
     }

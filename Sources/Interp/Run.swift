@@ -8,24 +8,27 @@ import Syntax
 extension Shell {
     /// Runs a whole program to completion and returns the shell's exit status. Runs the EXIT trap.
     public func runProgram(_ script: Script) -> Int32 {
-        var status: Int32
+        finish(statusOf { try runScript(script); return lastStatus })
+    }
+
+    /// Runs `body` to a status: `exit`/`return` give theirs, errors are reported. An internal
+    /// error is a refusal (status 2), never a silent success.
+    func statusOf(_ body: () throws -> Int32) -> Int32 {
         do {
-            try runScript(script)
-            status = lastStatus
+            return try body()
         } catch Flow.exit(let s) {
-            status = s
+            return s
         } catch Flow.returnFrom(let s) {
-            status = s
+            return s
         } catch Flow.breakLoop, Flow.continueLoop {
-            status = lastStatus
+            return lastStatus
         } catch let e as ShellError {
             warnAt(e.message)
-            status = e.status
+            return e.status
         } catch {
-            warn("internal error: \(error)")
-            status = 2
+            warnAt("internal error: \(error)")
+            return 2
         }
-        return finish(status)
     }
 
     /// Runs the EXIT trap (once) and returns the final status.
@@ -253,20 +256,25 @@ extension Shell {
         while true {
             try runCondition(l.condition)
             if (lastStatus == 0) == l.until { break }
-            do {
-                try runScript(l.body)
-                status = lastStatus
-            } catch Flow.breakLoop(let n) {
-                if n > 1 { throw Flow.breakLoop(n - 1) }
-                status = 0
-                break
-            } catch Flow.continueLoop(let n) {
-                if n > 1 { throw Flow.continueLoop(n - 1) }
-                status = 0
-                continue
-            }
+            guard let s = try runLoopBody(l.body) else { status = 0; break }
+            status = s
         }
         return status
+    }
+
+    /// One pass of a loop body: its status, or nil when `break` ends this loop. `continue`
+    /// ends the pass (status 0); `break N`/`continue N` for outer loops are passed on.
+    private func runLoopBody(_ body: Script) throws -> Int32? {
+        do {
+            try runScript(body)
+            return lastStatus
+        } catch Flow.breakLoop(let n) {
+            if n > 1 { throw Flow.breakLoop(n - 1) }
+            return nil
+        } catch Flow.continueLoop(let n) {
+            if n > 1 { throw Flow.continueLoop(n - 1) }
+            return 0
+        }
     }
 
     private func runFor(_ f: ForLoop) throws -> Int32 {
@@ -277,18 +285,8 @@ extension Shell {
         defer { loopDepth -= 1 }
         for item in items {
             try setVar(f.variable, item)
-            do {
-                try runScript(f.body)
-                status = lastStatus
-            } catch Flow.breakLoop(let n) {
-                if n > 1 { throw Flow.breakLoop(n - 1) }
-                status = 0
-                break
-            } catch Flow.continueLoop(let n) {
-                if n > 1 { throw Flow.continueLoop(n - 1) }
-                status = 0
-                continue
-            }
+            guard let s = try runLoopBody(f.body) else { status = 0; break }
+            status = s
         }
         return status
     }
@@ -301,16 +299,8 @@ extension Shell {
         defer { loopDepth -= 1 }
         while true {
             if let c = f.condition, try arithmetic(c) == 0 { break }
-            do {
-                try runScript(f.body)
-                status = lastStatus
-            } catch Flow.breakLoop(let n) {
-                if n > 1 { throw Flow.breakLoop(n - 1) }
-                status = 0
-                break
-            } catch Flow.continueLoop(let n) {
-                if n > 1 { throw Flow.continueLoop(n - 1) }
-            }
+            guard let s = try runLoopBody(f.body) else { status = 0; break }
+            status = s
             if let s = f.step { _ = try arithmetic(s) }
         }
         return status
