@@ -205,23 +205,7 @@ extension Shell {
         let kind: SegmentKind = quoted ? .quoted : .expansion
         switch p.op {
         case .none:
-            if isMultiParam(p.name) {
-                if p.name == "*" && quoted {
-                    b.add(Segment(text: positional.joined(separator: ifsFirst), kind: .quoted))
-                } else {
-                    for (i, v) in positional.enumerated() {
-                        if i > 0 { b.breakWord() }
-                        b.add(Segment(text: v, kind: kind))
-                    }
-                }
-                return
-            }
-            guard let v = paramValue(p.name) else {
-                if options.nounset { throw unbound(p.name) }
-                b.add(Segment(text: "", kind: kind))
-                return
-            }
-            b.add(Segment(text: v, kind: kind))
+            try mapValue(p, quoted: quoted, into: &b) { $0 }
         case .length:
             if isMultiParam(p.name) {
                 b.add(Segment(text: String(positional.count), kind: kind))
@@ -293,15 +277,7 @@ extension Shell {
                           _ f: (String) throws -> String) throws {
         let kind: SegmentKind = quoted ? .quoted : .expansion
         if isMultiParam(p.name) {
-            let mapped = try positional.map(f)
-            if p.name == "*" && quoted {
-                b.add(Segment(text: mapped.joined(separator: ifsFirst), kind: .quoted))
-            } else {
-                for (i, v) in mapped.enumerated() {
-                    if i > 0 { b.breakWord() }
-                    b.add(Segment(text: v, kind: kind))
-                }
-            }
+            addPositional(try positional.map(f), star: p.name == "*", quoted: quoted, into: &b)
             return
         }
         guard let v = paramValue(p.name) else {
@@ -310,6 +286,19 @@ extension Shell {
             return
         }
         b.add(Segment(text: try f(v), kind: kind))
+    }
+
+    /// Positional parameters as fields: "$*" joins them with IFS's first character; "$@", $@
+    /// and $* make one field each (then split and globbed when unquoted).
+    private func addPositional(_ values: [String], star: Bool, quoted: Bool, into b: inout FieldBuilder) {
+        if star && quoted {
+            b.add(Segment(text: values.joined(separator: ifsFirst), kind: .quoted))
+            return
+        }
+        for (i, v) in values.enumerated() {
+            if i > 0 { b.breakWord() }
+            b.add(Segment(text: v, kind: quoted ? .quoted : .expansion))
+        }
     }
 
     private func changeCase(_ s: String, _ change: CaseChange, _ pw: Word?) throws -> String {
@@ -353,15 +342,7 @@ extension Shell {
                 if l < 0 { throw ShellError(message: "\(l): substring expression < 0", status: 1, fatal: true) }
                 end = min(all.count, start + l)
             }
-            let slice = Array(all[start..<end])
-            if p.name == "*" && quoted {
-                b.add(Segment(text: slice.joined(separator: ifsFirst), kind: .quoted))
-            } else {
-                for (i, v) in slice.enumerated() {
-                    if i > 0 { b.breakWord() }
-                    b.add(Segment(text: v, kind: kind))
-                }
-            }
+            addPositional(Array(all[start..<end]), star: p.name == "*", quoted: quoted, into: &b)
             return
         }
         guard let v = paramValue(p.name) else {
