@@ -73,8 +73,12 @@ build:
 	@echo "$(BUILD_CMD)"
 	@$(BUILD_CMD) 2>&1 | { grep -v "Using 'dlopen' in statically linked" || true; }
 	@mkdir -p bin
+	@# aegishctl: the management tool, same link mode (one build folder for both).
+	@$(SWIFT) build -c release --product aegishctl $(LINK_FLAGS) $(EXTRA_LINK) 2>&1 | \
+	  { grep -v "Using 'dlopen' in statically linked" || true; } | { grep -E "error|warning: unre" || true; }
 	@bin_path=$$($(SWIFT) build -c release $(LINK_FLAGS) --show-bin-path) && \
-	  cp -f "$$bin_path/aegish" bin/aegish.tmp && mv -f bin/aegish.tmp bin/aegish
+	  cp -f "$$bin_path/aegish" bin/aegish.tmp && mv -f bin/aegish.tmp bin/aegish && \
+	  cp -f "$$bin_path/aegishctl" bin/aegishctl.tmp && mv -f bin/aegishctl.tmp bin/aegishctl
 	@echo "bin/aegish: $$(file -b bin/aegish | cut -d, -f1-2,4) [LINK=$(LINK)]"
 
 # --- tests ---------------------------------------------------------------------------------------
@@ -142,6 +146,7 @@ demo: build
 install:
 	@test -x bin/aegish || { echo "bin/aegish missing: run make first" >&2; exit 1; }
 	install -D -m 0755 bin/aegish $(DESTDIR)$(PREFIX)/bin/aegish
+	install -D -m 0755 bin/aegishctl $(DESTDIR)$(PREFIX)/bin/aegishctl
 	@for sec in 1 5; do \
 	  for page in man/*.$$sec; do \
 	    [ -f "$$page" ] || continue; \
