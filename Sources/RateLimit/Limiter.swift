@@ -173,7 +173,8 @@ public final class Limiter {
                 idx.append(state.classes.count - 1)
             }
         }
-        for k in state.classes.indices { state.classes[k].prune(now: now) }
+        var pulled = false
+        for k in state.classes.indices where state.classes[k].prune(now: now) { pulled = true }
 
         if enforce {
             var first: LimitExceeded? = nil
@@ -191,23 +192,28 @@ public final class Limiter {
                 let suffix = e.verdict == .ask ? (e.retryAfter != nil ? " or ask a supervisor" : "; ask a supervisor") : ""
                 e.reason += suffix
                 e.usage = zip(matching, idx).map { usage($0, state.classes[$1], now: now) }
+                if pulled { _ = save(file, &state, slot: slot) }  // keep the pulled-back times
                 return .exceeded(e)
             }
         }
 
         for k in idx { state.classes[k].add(now: now, ops: 1, targets: targets) }
-        // Drop empty classes; keep other configurations' classes until their windows pass, but
-        // drop them first if there are too many.
+        let after = zip(matching, idx).map { usage($0, state.classes[$1], now: now) }
+        let err = save(file, &state, slot: slot)
+        if err != 0 { return stateFailure("rate-limit state \(statePath): cannot write: \(errnoText(err))", prog) }
+        return .allowed(usage: after, warning: nil)
+    }
+
+    /// Drop empty classes (other configurations' classes are kept until their windows pass, but
+    /// dropped first if there are too many), then write the next sequence number. 0 or errno.
+    private func save(_ fd: Int32, _ state: inout LimitState, slot: Int?) -> Int32 {
         state.classes.removeAll { $0.buckets.isEmpty }
         if state.classes.count > maxStoredClasses {
             let known = Set(config.classes.map(\.id))
             state.classes.removeAll { !known.contains($0.id) }
         }
         state.seq &+= 1
-        let err = writeSlot(file, state, current: slot, durable: config.durable)
-        if err != 0 { return stateFailure("rate-limit state \(statePath): cannot write: \(errnoText(err))", prog) }
-        let after = matching.map { c in usage(c, state.classes.first { $0.id == c.id }!, now: now) }
-        return .allowed(usage: after, warning: nil)
+        return writeSlot(fd, state, current: slot, durable: config.durable)
     }
 
     /// nil if `c` allows the operation; else the reason (without the supervisor suffix) and the

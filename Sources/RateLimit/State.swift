@@ -46,12 +46,16 @@ struct ClassState: Equatable {
 
     /// Drop buckets that left the window; pull buckets "from the future" (the clock went back,
     /// or the machine rebooted: CLOCK_BOOTTIME restarts at 0) to now, so they stay a full window.
-    mutating func prune(now: Int64) {
+    /// Returns true if a bucket was pulled (the state must then be written even if nothing is
+    /// counted, or the next check would pull it again, to a later now).
+    @discardableResult
+    mutating func prune(now: Int64) -> Bool {
+        var pulled = false
         let nowStart = now - now % Int64(width)
         var out: [Bucket] = []
         out.reserveCapacity(buckets.count + 1)
         for var b in buckets {
-            if b.start > nowStart { b.start = nowStart }
+            if b.start > nowStart { b.start = nowStart; pulled = true }
             guard live(b, now: now) else { continue }
             if let last = out.last, last.start >= b.start {
                 // Merge into the newest bucket (a clamped or re-widthed bucket).
@@ -62,6 +66,7 @@ struct ClassState: Equatable {
             }
         }
         buckets = out
+        return pulled
     }
 
     /// Change the window (the policy was edited): re-bucket to the new width.
