@@ -83,8 +83,7 @@ public struct LimitClass: Sendable, Equatable {
         let base = String(programBasename(program))
         guard commands.contains(where: { globMatches($0, base) }) else { return false }
         if compiled.isEmpty { return true }
-        let args = argv.dropFirst()
-        return compiled.contains { patternMatches($0, args) }
+        return anyPatternMatches(compiled, argv.dropFirst())
     }
 
     /// Seconds per counting bucket.

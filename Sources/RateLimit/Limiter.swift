@@ -105,6 +105,10 @@ public final class Limiter {
     public let uid: uid_t
     public let statePath: String
     private let clock: () -> Int64
+    /// Classes by exact command name, and the classes with glob commands (checked for every
+    /// program): a command no class names costs one hash lookup.
+    private let byCommand: [Substring: [Int]]
+    private let globClasses: [Int]
 
     /// `clock`: seconds, for tests (default `limiterClock`).
     public init(config: LimitConfig, uid: uid_t, clock: (() -> Int64)? = nil) {
@@ -113,11 +117,27 @@ public final class Limiter {
         let dir = config.stateDirectory.hasSuffix("/") ? String(config.stateDirectory.dropLast()) : config.stateDirectory
         self.statePath = dir + "/" + String(uid)
         self.clock = clock ?? limiterClock
+        var by: [Substring: [Int]] = [:]
+        var globs: [Int] = []
+        for (i, c) in config.classes.enumerated() {
+            for cmd in c.commands {
+                if cmd.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "\\" }) {
+                    if globs.last != i { globs.append(i) }
+                } else if by[cmd[...]]?.last != i {
+                    by[cmd[...], default: []].append(i)
+                }
+            }
+        }
+        self.byCommand = by
+        self.globClasses = globs
     }
 
     /// The classes covering a command, in configuration order.
     public func classes(covering program: String, argv: [String]) -> [LimitClass] {
-        config.classes.filter { $0.covers(program: program, argv: argv) }
+        let base = programBasename(program)
+        var candidates = byCommand[base] ?? []
+        if !globClasses.isEmpty { candidates = Array(Set(candidates + globClasses)).sorted() }
+        return candidates.map { config.classes[$0] }.filter { $0.covers(program: program, argv: argv) }
     }
 
     /// Decide, and count the operation if it is allowed.
@@ -130,7 +150,7 @@ public final class Limiter {
     // MARK: - The critical section
 
     private func run(_ op: LimitOperation, enforce: Bool) -> LimitOutcome {
-        let matching = config.classes.filter { $0.covers(program: op.program, argv: op.argv) }
+        let matching = classes(covering: op.program, argv: op.argv)
         if matching.isEmpty { return .allowed(usage: [], warning: nil) }
         let prog = String(programBasename(op.program))
 

@@ -26,6 +26,7 @@ enum PatternWord: Equatable, Sendable {
     case short(UInt8)                            // the letter
     case dashWord(name: String, value: String?)  // name includes "-"
     case glob(String)
+    case literal(String)                         // a glob word without special characters
 }
 
 private func hasGlobMeta<S: StringProtocol>(_ s: S) -> Bool {
@@ -64,7 +65,9 @@ func compileWord(_ w: String) -> PatternWord {
     } else {
         head = w[...]; value = nil
     }
-    if hasGlobMeta(head) || !head.hasPrefix("-") || head.count < 2 { return .glob(w) }
+    if hasGlobMeta(head) || !head.hasPrefix("-") || head.count < 2 {
+        return hasGlobMeta(w) || w.contains("\\") ? .glob(w) : .literal(w)
+    }
     if head.hasPrefix("--") {
         return head.count > 2 ? .long(name: String(head), value: value) : .glob(w)
     }
@@ -110,6 +113,8 @@ private func wordMatches(_ w: PatternWord, _ args: [ArgView]) -> Bool {
     switch w {
     case .glob(let g):
         return args.contains { globMatches(g, $0.text) }
+    case .literal(let l):
+        return args.contains { $0.text == l }
     case .short(let letter):
         return args.contains { a in a.isOption && !a.isLong && a.head.utf8.dropFirst().contains(letter) }
     case .long(let name, let want):
@@ -149,10 +154,10 @@ private func wordMatches(_ w: PatternWord, _ args: [ArgView]) -> Bool {
     }
 }
 
-/// Does the compiled pattern match the arguments (argv without argv[0])?
-func patternMatches(_ words: [PatternWord], _ args: ArraySlice<String>) -> Bool {
+/// Does any of the compiled patterns match the arguments (argv without argv[0])?
+func anyPatternMatches(_ patterns: [[PatternWord]], _ args: ArraySlice<String>) -> Bool {
     let v = views(args)
-    return words.allSatisfy { wordMatches($0, v) }
+    return patterns.contains { words in words.allSatisfy { wordMatches($0, v) } }
 }
 
 /// The basename of a program path (`/usr/bin/rm` → `rm`).

@@ -58,6 +58,7 @@ final class MatchTests: XCTestCase {
         XCTAssertEqual(compileWord("-R"), .short(UInt8(ascii: "R")))
         XCTAssertEqual(compileWord("-delete"), .dashWord(name: "-delete", value: nil))
         XCTAssertEqual(compileWord("of=*"), .glob("of=*"))
+        XCTAssertEqual(compileWord("clean"), .literal("clean"))
         XCTAssertEqual(compileWord("-*"), .glob("-*"))
     }
 
