@@ -1,3 +1,0 @@
-import XCTest
-@testable import RateLimit
-final class RateLimitPlaceholderTests: XCTestCase { func testModuleBuilds() { XCTAssertTrue(true) } }
