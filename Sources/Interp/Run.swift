@@ -184,16 +184,7 @@ extension Shell {
             return 0
         case .compound(let cc, let redirs, let pos):
             currentLine = pos.line + lineOffset
-            if redirs.isEmpty { return try runCompound(cc) }
-            let saved: [SavedFD]
-            do {
-                saved = try applyRedirections(redirs)
-            } catch let e as ShellError where !e.fatal {
-                warnAt(e.message)
-                return e.status
-            }
-            defer { restoreRedirections(saved) }
-            return try runCompound(cc)
+            return try withRedirections(redirs) { try runCompound(cc) }
         }
     }
 
