@@ -1,3 +1,5 @@
+import Glibc
+
 // Secret redaction. Patterns are compiled once into a tiny backtracking program over bytes: Swift's
 // Regex costs ~0.6 ms to compile three patterns and 13–60 µs per line, which the shell cannot
 // afford per command; this engine costs a few µs.
@@ -8,6 +10,8 @@ let redactedMark = "[REDACTED]"
 struct ByteRegex {
     enum Inst {
         case byte(UInt8)
+        /// Either byte (a letter under (?i)).
+        case byte2(UInt8, UInt8)
         case set(Int)
         case any
         case split(Int, Int)
@@ -21,8 +25,12 @@ struct ByteRegex {
     struct ParseError: Error { let message: String }
 
     private(set) var prog: [Inst] = []
-    private(set) var sets: [[Bool]] = []
+    /// Character classes, 256 entries each, flattened.
+    private(set) var setTable: [Bool] = []
     private(set) var groups = 0
+    /// A byte every match contains (from a literal in the top-level sequence): lines without it
+    /// are skipped without running the program.
+    private(set) var requiredByte: UInt8?
 
     init(_ pattern: String) throws {
         var u = Array(pattern.utf8)
@@ -32,7 +40,13 @@ struct ByteRegex {
         let ast = try parser.parseAlt()
         if parser.i != u.count { throw ParseError(message: "unbalanced ')' at offset \(parser.i)") }
         groups = parser.groups
-        sets = parser.sets
+        setTable = parser.sets.flatMap { $0 }
+        switch ast {
+        case .byte(let b): requiredByte = b
+        case .cat(let items):
+            for x in items { if case .byte(let b) = x { requiredByte = b; break } }
+        default: break
+        }
         emit(.save(0))
         compile(ast)
         emit(.save(1))
@@ -40,7 +54,7 @@ struct ByteRegex {
     }
 
     indirect enum Node {
-        case empty, byte(UInt8), set(Int), any, bol, eol, wb(Bool)
+        case empty, byte(UInt8), byte2(UInt8, UInt8), set(Int), any, bol, eol, wb(Bool)
         case cat([Node]), alt([Node]), group(Node, Int?), rep(Node, Int, Int?, Bool)
     }
 
@@ -102,7 +116,10 @@ struct ByteRegex {
 
         mutating func newSet(_ f: (UInt8) -> Bool) -> Int {
             var s = [Bool](repeating: false, count: 256)
-            for b in 0..<256 where f(UInt8(b)) { s[b] = true }
+            for b in 0..<128 where f(UInt8(b)) { s[b] = true }
+            // Bytes ≥ 0x80 are never space, digit or word characters.
+            let high = f(0x80)
+            if high { for b in 128..<256 { s[b] = true } }
             sets.append(s)
             return sets.count - 1
         }
@@ -129,7 +146,7 @@ struct ByteRegex {
         }
 
         mutating func literal(_ b: UInt8) -> Node {
-            if ci, let o = otherCase(b) { return .set(newSet { $0 == b || $0 == o }) }
+            if ci, let o = otherCase(b) { return .byte2(b, o) }
             return .byte(b)
         }
 
@@ -181,7 +198,11 @@ struct ByteRegex {
                     guard i < u.count else { throw ParseError(message: "trailing backslash") }
                     let e = u[i]
                     i += 1
-                    if let f = classOf(e) { for b in 0..<256 where f(UInt8(b)) { member[b] = true }; continue }
+                    if let f = classOf(e) {
+                        for b in 0..<128 where f(UInt8(b)) { member[b] = true }
+                        if f(0x80) { for b in 128..<256 { member[b] = true } }
+                        continue
+                    }
                     c = escapedByte(e)
                 }
                 var hi = c
@@ -208,6 +229,7 @@ struct ByteRegex {
         switch n {
         case .empty: break
         case .byte(let b): emit(.byte(b))
+        case .byte2(let a, let b): emit(.byte2(a, b))
         case .set(let k): emit(.set(k))
         case .any: emit(.any)
         case .bol: emit(.bol)
@@ -253,13 +275,16 @@ struct ByteRegex {
         }
     }
 
-    enum Outcome { case match(Int, [Int]), noMatch, exhausted }
+    enum Outcome { case match(Int), noMatch, exhausted }
 
     /// Tries to match at `start`; `budget` counts steps over a whole search.
-    func match(_ s: UnsafeBufferPointer<UInt8>, at start: Int, budget: inout Int) -> Outcome {
-        var caps = [Int](repeating: -1, count: 2 * (groups + 1))
-        // Stack entries: (pc, sp) branch when kind 0; (slot, old value) restore when kind 1.
-        var stack: [(kind: UInt8, a: Int, b: Int)] = []
+    /// Stack entries: (pc, sp) branch when kind 0; (slot, old value) restore when kind 1.
+    typealias Frame = (kind: UInt8, a: Int, b: Int)
+
+    func match(_ s: UnsafeBufferPointer<UInt8>, at start: Int, budget: inout Int,
+               caps: inout [Int], stack: inout [Frame]) -> Outcome {
+        for k in caps.indices { caps[k] = -1 }
+        stack.removeAll(keepingCapacity: true)
         var pc = 0, sp = start
         let n = s.count
         while true {
@@ -268,7 +293,8 @@ struct ByteRegex {
             var ok = true
             switch prog[pc] {
             case .byte(let c): if sp < n && s[sp] == c { pc += 1; sp += 1 } else { ok = false }
-            case .set(let k): if sp < n && sets[k][Int(s[sp])] { pc += 1; sp += 1 } else { ok = false }
+            case .byte2(let c, let d): if sp < n && (s[sp] == c || s[sp] == d) { pc += 1; sp += 1 } else { ok = false }
+            case .set(let k): if sp < n && setTable[k &* 256 &+ Int(s[sp])] { pc += 1; sp += 1 } else { ok = false }
             case .any: if sp < n && s[sp] != 0x0A { pc += 1; sp += 1 } else { ok = false }
             case .split(let x, let y): stack.append((0, y, sp)); pc = x
             case .jmp(let x): pc = x
@@ -279,7 +305,7 @@ struct ByteRegex {
                 let before = sp > 0 && isWord(s[sp - 1])
                 let after = sp < n && isWord(s[sp])
                 if (before != after) == want { pc += 1 } else { ok = false }
-            case .match: return .match(sp, caps)
+            case .match: return .match(sp)
             }
             if ok { continue }
             var resumed = false
@@ -295,7 +321,11 @@ struct ByteRegex {
     /// Byte ranges to redact in `s`: group 1 of each match when the pattern has groups, else the
     /// whole match. When the step budget runs out, the whole string.
     func secretRanges(_ s: UnsafeBufferPointer<UInt8>, into out: inout [Range<Int>]) {
+        if let rb = requiredByte, s.count > 0, memchr(s.baseAddress!, Int32(rb), s.count) == nil { return }
         var budget = 200_000
+        var caps = [Int](repeating: -1, count: 2 * (groups + 1))
+        var stack: [Frame] = []
+        stack.reserveCapacity(64)
         var start = 0
         var firstByte: UInt8? = nil
         if prog.count > 1, case .byte(let b) = prog[1] { firstByte = b }
@@ -304,10 +334,10 @@ struct ByteRegex {
                 while start < s.count, s[start] != fb { start += 1 }
                 if start == s.count { return }
             }
-            switch match(s, at: start, budget: &budget) {
+            switch match(s, at: start, budget: &budget, caps: &caps, stack: &stack) {
             case .exhausted: out.append(0..<s.count); return
             case .noMatch: start += 1
-            case .match(let end, let caps):
+            case .match(let end):
                 if groups > 0 {
                     if caps[2] >= 0, caps[3] > caps[2] { out.append(caps[2]..<caps[3]) }
                 } else if end > start {
@@ -406,7 +436,12 @@ public struct Redactor: Sendable {
             while k < u.count {
                 while k < u.count, isSpace(u[k]) { k += 1 }
                 if k >= u.count { break }
-                let end = wordEnd(u, k)
+                var end = wordEnd(u, k)
+                if end == k {
+                    // An operator byte (; | &): a word of its own.
+                    end = k + 1
+                    while end < u.count, u[end] == u[k] { end += 1 }
+                }
                 var w = Array(u[k..<end])
                 if let q = w.first, q == 0x22 || q == 0x27 { w.removeFirst(); if w.last == q { w.removeLast() } }
                 if let a = active, w.count > a.count, w.starts(with: a), !w.starts(with: [0x2D, 0x2D]) {

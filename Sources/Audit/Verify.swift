@@ -59,7 +59,6 @@ public struct VerifyReport: Sendable {
 public func verifyLog(path: String, maxProblems: Int = 100) -> VerifyReport {
     var report = VerifyReport(path: path)
     let t0 = monotonicNS()
-    defer { report.seconds = Double(monotonicNS() - t0) / 1e9 }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
         report.error = "\(path): \(String(cString: strerror(errno)))"
@@ -110,6 +109,7 @@ public func verifyLog(path: String, maxProblems: Int = 100) -> VerifyReport {
     report.notes = v.notes
     report.lastSequence = v.q
     report.lastHash = v.H.hex
+    report.seconds = Double(monotonicNS() - t0) / 1e9
     return report
 }
 
