@@ -45,7 +45,10 @@ public struct AuditConfig: Sendable {
     /// hold it).
     public var lockTimeoutMS: Int = 10_000
 
-    public init(path: String) { self.path = path }
+    public init(path: String = AuditConfig.defaultPath) { self.path = path }
+
+    /// The log file when the policy names none.
+    public static let defaultPath = "/var/log/aegish/audit.log"
 
     public static let defaultRedactPatterns: [String] = [
         // HTTP header values: -H 'Authorization: Bearer …', cookies, API-key headers.
