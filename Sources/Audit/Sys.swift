@@ -1,0 +1,238 @@
+import Crypto
+import Glibc
+
+/// Why the log could not be opened or written. `description` says what happened and what to do.
+public enum AuditError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The log's directory does not exist.
+    case directoryMissing(path: String)
+    /// open/write refused by permissions (EACCES/EPERM).
+    case permissionDenied(path: String, operation: String)
+    /// The path is not a regular file (or is a symlink: the log is opened with O_NOFOLLOW).
+    case notRegularFile(path: String)
+    /// ENOSPC/EDQUOT/EFBIG: the record was not written (the file is left as it was).
+    case diskFull(path: String)
+    /// EROFS.
+    case readOnlyFileSystem(path: String)
+    /// Another process held the lock longer than the timeout.
+    case lockTimeout(path: String, milliseconds: Int)
+    /// Any other system error.
+    case ioError(path: String, operation: String, errno: Int32)
+    /// A configuration value that cannot be used (bad redaction pattern, relative path…).
+    case badConfig(String)
+
+    public var description: String {
+        switch self {
+        case .directoryMissing(let p):
+            return "audit log \(p): directory \(dirname(p)) does not exist; create it (owned by the user aegish runs as) or set [audit] file to another path"
+        case .permissionDenied(let p, let op):
+            return "audit log \(p): permission denied (\(op)); make the file and its directory writable by uid \(getuid()), or set [audit] file to a writable path"
+        case .notRegularFile(let p):
+            return "audit log \(p): not a regular file (a symlink, directory or device); remove it or set [audit] file to a regular file's path"
+        case .diskFull(let p):
+            return "audit log \(p): no space left on the file system (or quota/size limit reached); free space or rotate the log"
+        case .readOnlyFileSystem(let p):
+            return "audit log \(p): the file system is read-only; remount it read-write or set [audit] file elsewhere"
+        case .lockTimeout(let p, let ms):
+            return "audit log \(p): could not take the lock within \(ms) ms (a stopped or hung aegish holds it?); find the holder with `fuser \(p)`"
+        case .ioError(let p, let op, let e):
+            return "audit log \(p): \(op) failed: \(String(cString: strerror(e))) (errno \(e))"
+        case .badConfig(let m):
+            return "audit configuration: \(m)"
+        }
+    }
+
+    static func from(errno e: Int32, path: String, operation: String) -> AuditError {
+        switch e {
+        case EACCES, EPERM: return .permissionDenied(path: path, operation: operation)
+        case ENOSPC, EDQUOT, EFBIG: return .diskFull(path: path)
+        case EROFS: return .readOnlyFileSystem(path: path)
+        case ELOOP, EISDIR, ENXIO, ENODEV: return .notRegularFile(path: path)
+        case ENOENT, ENOTDIR: return .directoryMissing(path: path)
+        default: return .ioError(path: path, operation: operation, errno: e)
+        }
+    }
+}
+
+func dirname(_ p: String) -> String {
+    guard let slash = p.lastIndex(of: "/") else { return "." }
+    return slash == p.startIndex ? "/" : String(p[..<slash])
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    var out: [UInt8] = []
+    for b in bytes { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// A SHA-256 digest as 4 words (cheap to store and compare).
+struct Hash256: Hashable {
+    var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    static let genesis = Hash256(a: 0, b: 0, c: 0, d: 0)
+
+    init(a: UInt64, b: UInt64, c: UInt64, d: UInt64) { self.a = a; self.b = b; self.c = c; self.d = d }
+
+    init(of bytes: UnsafeRawBufferPointer) {
+        var h = SHA256()
+        h.update(bufferPointer: bytes)
+        let digest = h.finalize()
+        var w: [UInt64] = [0, 0, 0, 0]
+        digest.withUnsafeBytes { p in
+            for k in 0..<32 { w[k / 8] = w[k / 8] << 8 | UInt64(p[k]) }
+        }
+        a = w[0]; b = w[1]; c = w[2]; d = w[3]
+    }
+
+    /// From 64 lowercase hex digits.
+    init?(hex s: String) {
+        let u = Array(s.utf8)
+        guard u.count == 64 else { return nil }
+        var w: [UInt64] = [0, 0, 0, 0]
+        for k in 0..<64 {
+            let c = u[k]
+            let v: UInt64
+            switch c {
+            case 0x30...0x39: v = UInt64(c - 0x30)
+            case 0x61...0x66: v = UInt64(c - 0x61 + 10)
+            default: return nil
+            }
+            w[k / 16] = w[k / 16] << 4 | v
+        }
+        a = w[0]; b = w[1]; c = w[2]; d = w[3]
+    }
+
+    var hex: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for var w in [a, b, c, d] {
+            var chunk = [UInt8](repeating: 0, count: 16)
+            for k in (0..<16).reversed() { chunk[k] = hexDigits[Int(w & 15)]; w >>= 4 }
+            out.append(contentsOf: chunk)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The prev_hash of the first record of a file.
+public let auditGenesisHash = String(repeating: "0", count: 64)
+
+/// SHA-256 of a line's bytes (without its newline), lowercase hex: what the next record's
+/// prev_hash holds.
+public func auditLineHash(_ line: String) -> String {
+    var u = Array(line.utf8)
+    return u.withUnsafeMutableBytes { Hash256(of: UnsafeRawBufferPointer($0)).hex }
+}
+
+/// RFC 3339 UTC with milliseconds.
+func rfc3339Now() -> String {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return rfc3339(seconds: Int(ts.tv_sec), millis: Int(ts.tv_nsec / 1_000_000))
+}
+
+func rfc3339(seconds: Int, millis: Int) -> String {
+    var t = time_t(seconds)
+    var tm = Glibc.tm()
+    gmtime_r(&t, &tm)
+    var out: [UInt8] = []
+    out.reserveCapacity(24)
+    func d(_ v: Int, _ n: Int) {
+        var digits = [UInt8](repeating: 0x30, count: n)
+        var x = v
+        for k in (0..<n).reversed() { digits[k] = UInt8(0x30 + x % 10); x /= 10 }
+        out.append(contentsOf: digits)
+    }
+    d(Int(tm.tm_year) + 1900, 4); out.append(0x2D); d(Int(tm.tm_mon) + 1, 2); out.append(0x2D); d(Int(tm.tm_mday), 2)
+    out.append(0x54); d(Int(tm.tm_hour), 2); out.append(0x3A); d(Int(tm.tm_min), 2); out.append(0x3A); d(Int(tm.tm_sec), 2)
+    out.append(0x2E); d(millis, 3); out.append(0x5A)
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Parses RFC 3339 (`2025-01-02T03:04:05.678Z`, optional fraction, `Z` or ±hh:mm) into
+/// milliseconds since the epoch.
+public func parseRFC3339(_ s: String) -> Int64? {
+    let u = Array(s.utf8)
+    func num(_ at: Int, _ n: Int) -> Int? {
+        guard at + n <= u.count else { return nil }
+        var v = 0
+        for k in at..<(at + n) {
+            guard u[k] >= 0x30, u[k] <= 0x39 else { return nil }
+            v = v * 10 + Int(u[k] - 0x30)
+        }
+        return v
+    }
+    guard u.count >= 19, let y = num(0, 4), u[4] == 0x2D, let mo = num(5, 2), u[7] == 0x2D, let d = num(8, 2),
+          u[10] == 0x54 || u[10] == 0x74 || u[10] == 0x20, let h = num(11, 2), u[13] == 0x3A,
+          let mi = num(14, 2), u[16] == 0x3A, let se = num(17, 2) else { return nil }
+    var i = 19
+    var ms = 0
+    if i < u.count, u[i] == 0x2E {
+        i += 1
+        var scale = 100
+        while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { ms += Int(u[i] - 0x30) * scale; scale /= 10; i += 1 }
+    }
+    var offset = 0
+    if i < u.count, u[i] == 0x5A || u[i] == 0x7A { i += 1 } else if i < u.count, u[i] == 0x2B || u[i] == 0x2D {
+        guard let oh = num(i + 1, 2), i + 3 < u.count, u[i + 3] == 0x3A, let om = num(i + 4, 2) else { return nil }
+        offset = (oh * 60 + om) * 60 * (u[i] == 0x2B ? 1 : -1)
+        i += 6
+    } else if i == u.count { } else { return nil }
+    guard i == u.count else { return nil }
+    // Days from civil (Howard Hinnant).
+    let yy = mo <= 2 ? y - 1 : y
+    let era = (yy >= 0 ? yy : yy - 399) / 400
+    let yoe = yy - era * 400
+    let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    let days = era * 146097 + doe - 719468
+    let secs = days * 86400 + h * 3600 + mi * 60 + se - offset
+    return Int64(secs) * 1000 + Int64(ms)
+}
+
+/// Random bytes from getrandom(2) (SystemRandomNumberGenerator).
+func randomHex(bytes n: Int) -> String {
+    var g = SystemRandomNumberGenerator()
+    var out: [UInt8] = []
+    out.reserveCapacity(n)
+    var left = n
+    while left > 0 {
+        var w = g.next() as UInt64
+        for _ in 0..<min(8, left) { out.append(UInt8(w & 0xFF)); w >>= 8; left -= 1 }
+    }
+    return hex(out)
+}
+
+func hostName() -> String {
+    var buf = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buf, 255) == 0 else { return "unknown" }
+    return String(cString: buf)
+}
+
+func userName(uid: uid_t) -> String? {
+    var pw = passwd()
+    var result: UnsafeMutablePointer<passwd>?
+    var buf = [CChar](repeating: 0, count: 4096)
+    guard getpwuid_r(uid, &pw, &buf, buf.count, &result) == 0, result != nil, let n = pw.pw_name else { return nil }
+    return String(cString: n)
+}
+
+func ttyName() -> String? {
+    var buf = [CChar](repeating: 0, count: 256)
+    for fd: Int32 in [0, 1, 2] where isatty(fd) == 1 {
+        if ttyname_r(fd, &buf, buf.count) == 0 { return String(cString: buf) }
+    }
+    return nil
+}
+
+func currentDirectory() -> String? {
+    var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buf, buf.count) != nil else { return nil }
+    return String(cString: buf)
+}
+
+func monotonicNS() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Audit
-final class AuditPlaceholderTests: XCTestCase { func testModuleBuilds() { XCTAssertTrue(true) } }
