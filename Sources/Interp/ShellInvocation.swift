@@ -126,8 +126,9 @@ extension ShellInvocation {
     }
 }
 
-/// The words of a `#!` line (at most 256 bytes read), nil if the file has none.
-func shebang(_ path: String) -> [String]? {
+/// The words of a `#!` line (at most 256 bytes read), nil if the file has none. The shell runs
+/// shell scripts itself by it; the policy decides other scripts as their interpreter by it.
+public func shebang(_ path: String) -> [String]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

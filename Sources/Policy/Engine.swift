@@ -1,4 +1,5 @@
 import Glibc
+import Interp
 
 // The decision procedure. Everything a command does that the policy speaks about is collected
 // (the program and its rule, its options and arguments, the programs it would run in turn, the
@@ -514,17 +515,9 @@ public final class PolicyEngine {
         return out
     }
 
-    /// The `#!` interpreter words of a script file, nil if it is not one.
+    /// The `#!` interpreter words of a script file (an absolute interpreter), nil otherwise.
     private func scriptInterpreter(_ path: String) -> [String]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 256)
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
-        guard n > 2, buf[0] == 0x23, buf[1] == 0x21 else { return nil }
-        let words = String(decoding: buf[2..<n].prefix { $0 != 0x0A }, as: UTF8.self)
-            .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let first = words.first, first.hasPrefix("/") else { return nil }
+        guard let words = shebang(path), let first = words.first, first.hasPrefix("/") else { return nil }
         return words
     }
 
@@ -662,39 +655,8 @@ func matchesAny(_ name: String, _ patterns: [String]) -> Bool {
     return false
 }
 
-/// Group membership from /etc/group (no NSS in a static binary) plus the primary group from /etc/passwd.
+/// Whether `uid` is in group `gid` (the loader's group lookup: /etc/passwd and /etc/group read
+/// directly, no NSS in a static binary). Unknown counts as yes: assume the worst.
 func userInGroup(_ uid: uid_t, _ gid: gid_t) -> Bool {
-    guard let passwd = readSmallFile("/etc/passwd") else { return true }   // unknown: assume the worst
-    var userName: Substring? = nil
-    for line in passwd.split(separator: "\n") {
-        let f = line.split(separator: ":", omittingEmptySubsequences: false)
-        guard f.count >= 4, let u = uid_t(f[2]) else { continue }
-        if u == uid {
-            userName = f[0]
-            if gid_t(f[3]) == gid { return true }
-        }
-    }
-    guard let name = userName, let groups = readSmallFile("/etc/group") else { return userName == nil }
-    for line in groups.split(separator: "\n") {
-        let f = line.split(separator: ":", omittingEmptySubsequences: false)
-        guard f.count >= 4, gid_t(f[2]) == gid else { continue }
-        return f[3].split(separator: ",").contains(name)
-    }
-    return false
-}
-
-func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 16384)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        bytes.append(contentsOf: buf[0..<n])
-        if bytes.count > 16 << 20 { return nil }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    groupsOf(uid, groupFile: "/etc/group", passwdFile: "/etc/passwd")?.contains(gid) ?? true
 }

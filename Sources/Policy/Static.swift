@@ -168,7 +168,7 @@ private struct Analyzer {
             if let i = argv.firstIndex(of: "-c"), i + 1 < argv.count, !unknownArgs {
                 nested(argv[i + 1], what: what, pos: sc.pos)
             } else if let file = argv.dropFirst().first(where: { !$0.hasPrefix("-") }), !unknownArgs,
-                      let text = readSmallFile(canonicalPath(file, cwd: cwd)) {
+                      let text = readSmallTextFile(canonicalPath(file, cwd: cwd)) {
                 // `bash script.sh`: aegish runs the file itself, so its commands are what counts.
                 add(engine.decideOpen(file, access: .read, cwd: cwd), what, sc.pos)
                 nested(text, what: what, pos: sc.pos)

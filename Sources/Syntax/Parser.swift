@@ -316,10 +316,15 @@ final class Parser {
         } else if k.isOp(.semi) {
             la = nil
         }
+        let body = try parseForBody()
+        return try finishCompound(.forLoop(ForLoop(variable: name, items: items, body: body, pos: pos(t.start))), start: t.start)
+    }
+
+    /// The body of either `for`: `do … done`, or `{ … }` (bash also accepts `for x in …; { …; }`).
+    func parseForBody() throws -> Script {
         try skipNewlines()
         let body: Script
         if try peek().isWord("{") {
-            // bash also accepts `for x in …; { …; }`
             la = nil
             body = try parseList()
             try requireNonEmpty(body)
@@ -330,7 +335,7 @@ final class Parser {
             try requireNonEmpty(body)
             try expectWord("done")
         }
-        return try finishCompound(.forLoop(ForLoop(variable: name, items: items, body: body, pos: pos(t.start))), start: t.start)
+        return body
     }
 
     /// `for ((init; cond; step))` with the `do … done` or `{ … }` body; `i` is at the second `(`.
@@ -374,19 +379,7 @@ final class Parser {
         la = nil
         let sep = try peek()
         if sep.isOp(.semi) { la = nil }
-        try skipNewlines()
-        let body: Script
-        if try peek().isWord("{") {
-            la = nil
-            body = try parseList()
-            try requireNonEmpty(body)
-            try expectWord("}")
-        } else {
-            try expectWord("do")
-            body = try parseList()
-            try requireNonEmpty(body)
-            try expectWord("done")
-        }
+        let body = try parseForBody()
         let f = ArithFor(initial: initial, condition: cond, step: step, body: body, pos: pos(start))
         return try finishCompound(.arithFor(f), start: start)
     }
