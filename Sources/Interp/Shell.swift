@@ -34,6 +34,20 @@ public struct ShellOptions {
     public var pipefail = false
     public init() {}
 
+    /// The `-o NAME` options (for `set -o`, `aegish -o`, `sh -o` run by aegish).
+    public static let byName: [String: WritableKeyPath<ShellOptions, Bool>] = [
+        "errexit": \.errexit, "nounset": \.nounset, "xtrace": \.xtrace, "noglob": \.noglob,
+        "noclobber": \.noclobber, "allexport": \.allexport, "verbose": \.verbose, "pipefail": \.pipefail,
+        "noexec": \.noexec,
+    ]
+
+    /// Sets `-o name`; false if there is no such option.
+    public mutating func set(named name: String, _ on: Bool) -> Bool {
+        guard let kp = ShellOptions.byName[name] else { return false }
+        self[keyPath: kp] = on
+        return true
+    }
+
     /// Letters for `$-`.
     var flags: String {
         var s = ""

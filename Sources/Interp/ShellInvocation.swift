@@ -73,17 +73,8 @@ struct ShellInvocation {
                     guard let opt = rest.first else { refusal = "-\(c) needs an argument"; break loop }
                     rest.removeFirst()
                     if c == "O" { refusal = "shopt options (-O \(opt)) are not supported"; continue }
-                    switch opt {
-                    case "errexit": options.errexit = on
-                    case "nounset": options.nounset = on
-                    case "xtrace": options.xtrace = on
-                    case "pipefail": options.pipefail = on
-                    case "noglob": options.noglob = on
-                    case "noclobber": options.noclobber = on
-                    case "allexport": options.allexport = on
-                    case "posix", "braceexpand", "hashall", "interactive-comments": break
-                    default: refusal = "-o \(opt) is not supported"
-                    }
+                    if ["posix", "braceexpand", "hashall", "interactive-comments"].contains(opt) { continue }
+                    if !options.set(named: opt, on) { refusal = "-o \(opt) is not supported" }
                 default:
                     refusal = "-\(c) is not supported"
                 }

@@ -104,16 +104,10 @@ optionLoop: while let a = args.first {
         case "o":
             guard let name = args.first else { fail("-o: option requires an argument") }
             args.removeFirst()
-            switch name {
-            case "errexit": options.errexit = on
-            case "nounset": options.nounset = on
-            case "xtrace": options.xtrace = on
-            case "pipefail": options.pipefail = on
-            case "noglob": options.noglob = on
-            case "noclobber": options.noclobber = on
-            case "allexport": options.allexport = on
-            case "noexec": parseOnly = on
-            default: fail("\(name): invalid option name")
+            if name == "noexec" {
+                parseOnly = on
+            } else if !options.set(named: name, on) {
+                fail("\(name): invalid option name")
             }
         default:
             fail("-\(c): invalid option\n" + usage)

@@ -117,11 +117,6 @@ func builtinUnset(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     return status
 }
 
-private let longOptions: [String: WritableKeyPath<ShellOptions, Bool>] = [
-    "errexit": \.errexit, "nounset": \.nounset, "xtrace": \.xtrace, "noglob": \.noglob,
-    "noclobber": \.noclobber, "allexport": \.allexport, "verbose": \.verbose, "pipefail": \.pipefail,
-    "noexec": \.noexec,
-]
 private let shortOptions: [Character: WritableKeyPath<ShellOptions, Bool>] = [
     "e": \.errexit, "u": \.nounset, "x": \.xtrace, "f": \.noglob, "C": \.noclobber,
     "a": \.allexport, "v": \.verbose, "n": \.noexec,
@@ -143,7 +138,7 @@ func builtinSet(_ sh: Shell, _ argv: [String]) throws -> Int32 {
         let on = a.hasPrefix("-")
         if a == "-o" || a == "+o" {
             guard let name = args.first else {
-                for (n, kp) in longOptions.sorted(by: { $0.key < $1.key }) {
+                for (n, kp) in ShellOptions.byName.sorted(by: { $0.key < $1.key }) {
                     if on {
                         sh.out(n.padding(15) + (sh.options[keyPath: kp] ? "on" : "off") + "\n")
                     } else {
@@ -153,7 +148,7 @@ func builtinSet(_ sh: Shell, _ argv: [String]) throws -> Int32 {
                 return 0
             }
             args.removeFirst()
-            guard let kp = longOptions[name] else {
+            guard let kp = ShellOptions.byName[name] else {
                 return sh.builtinError("set", "\(name): invalid option name", status: 2)
             }
             sh.options[keyPath: kp] = on
