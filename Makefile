@@ -85,7 +85,7 @@ build:
 # Every part runs even if an earlier one failed; the summary lists them all; any failure fails.
 
 test: build
-	@mkdir -p $(LOG_DIR); failed=0; summary=(); \
+	@mkdir -p $(LOG_DIR); failed=0; summary=(); failures=(); \
 	run_part() { \
 	  local name=$$1 log=$(LOG_DIR)/$$(echo "$$1" | tr '/ ' '__').log; shift; \
 	  echo "== $$name"; \
@@ -94,6 +94,7 @@ test: build
 	  [ -n "$$line" ] || line=$$(tail -n 1 "$$log"); \
 	  if [ $$status = FAIL ]; then echo "-- last lines of $$log:"; tail -n 60 "$$log"; fi; \
 	  summary+=("$$status  $$name: $$line"); \
+	  [ $$status = PASS ] || failures+=("$$(grep -E ': error: |^FAIL|: FAIL' "$$log" | head -n 15)"); \
 	}; \
 	run_part "swift test" $(MAKE) --no-print-directory test-swift; \
 	run_part "csys C tests" $(MAKE) --no-print-directory test-c; \
@@ -102,6 +103,7 @@ test: build
 	  run_part "$$r" env AEGISH=$(AEGISH) AEGISH_ARGS=--unrestricted "$$r"; \
 	done; \
 	echo; echo "== summary"; printf '%s\n' "$${summary[@]}"; \
+	[ $$failed = 0 ] || { echo "== what failed (first lines per part)"; printf '%s\n' "$${failures[@]}"; }; \
 	exit $$failed
 
 test-swift:

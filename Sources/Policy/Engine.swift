@@ -25,6 +25,12 @@ public final class PolicyEngine {
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
     private(set) var unresolvedNames: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+    /// HOME and XDG_CONFIG_HOME as every program sees them: childEnvironment pins them, so the
+    /// configuration files the analysers read (~/.gitconfig, ~/.ssh/config, …) are the ones the
+    /// program will read, whatever the agent exported.
+    var programEnv: NetEnv {
+        NetEnv(home: policy.environment.set["HOME"] ?? home, xdgConfig: policy.environment.set["XDG_CONFIG_HOME"])
+    }
 
     /// Compiles the policy for `home` (for `~`) and the governed user.
     public convenience init(policy: Policy, home: String?, governedUID: uid_t) throws {
@@ -170,7 +176,7 @@ public final class PolicyEngine {
                                 ? "\(name) is a program in the workspace and [policy] workspace_programs is deny"
                                 : "\(name) is the agent's own program")
             if d.verdict != .deny {
-                for use in pathUses(argv, cwd: cwd) where !use.isUnbounded {
+                for use in pathUses(argv, cwd: cwd, env: programEnv) where !use.isUnbounded {
                     d = d.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
                 }
             }
@@ -203,7 +209,7 @@ public final class PolicyEngine {
         }
         // Files it names.
         let recursive = isRecursiveWalk(argv)
-        for use in pathUses(argv, cwd: cwd) {
+        for use in pathUses(argv, cwd: cwd, env: programEnv) {
             if recursive, let d = protectedBelow(use.path, access: use.access, creates: createsFiles(argv)) {
                 return d
             }
@@ -218,7 +224,7 @@ public final class PolicyEngine {
             if decision.verdict == .deny { return decision }
         }
         // Hosts it contacts.
-        if let targets = networkTargets(argv, cwd: cwd) {
+        if let targets = networkTargets(argv, cwd: cwd, env: programEnv) {
             for t in targets {
                 decision = decision.combined(with: decideHost(t))
                 if decision.verdict == .deny { return decision }
@@ -325,8 +331,9 @@ public final class PolicyEngine {
         return Decision(.allow, rule: "", "")
     }
 
-    /// The repository's own config (which the agent can write: it is in the workspace) may set
-    /// keys that make any git command run a program (core.fsmonitor, core.hooksPath, …).
+    /// The repository's own config (which the agent can write: it is in the workspace), and the
+    /// global files if it can write them, may set keys that make any git command run a program
+    /// (core.fsmonitor, core.hooksPath, …).
     private func gitRepositoryRunsPrograms(_ args: [String], cwd: String) -> String? {
         var dir = cwd
         var i = 0
@@ -338,8 +345,18 @@ public final class PolicyEngine {
         }
         // `git config …` is how the agent would remove such a key: not blocked by it.
         if i < args.count && args[i] == "config" { return nil }
-        guard let repo = findGitRepo(from: canonicalPath(dir, cwd: cwd)) else { return nil }
-        for file in [repo.gitDir + "/config", repo.gitDir + "/config.worktree"] {
+        // The user's global files count too when the policy lets the agent write them (a
+        // workspace inside HOME, say): git reads them wherever it runs. A human's own
+        // `core.editor = vim` in a file the agent cannot touch is not the agent's doing.
+        var files: [String] = []
+        let env = programEnv
+        for f in [env.home.map { $0 + "/.gitconfig" }, env.configHome.map { $0 + "/git/config" }] {
+            if let f, decidePath(canonicalPath(f, cwd: "/"), access: .write, raw: f).verdict != .deny { files.append(f) }
+        }
+        if let repo = findGitRepo(from: canonicalPath(dir, cwd: cwd)) {
+            files += [repo.gitDir + "/config", repo.gitDir + "/config.worktree"]
+        }
+        for file in files {
             guard let text = readSmallTextFile(file, limit: 1 << 20) else { continue }
             for e in parseGitConfig(text) {
                 let key = e.section + "." + (e.subsection.map { $0 + "." } ?? "") + e.key
@@ -493,13 +510,16 @@ public final class PolicyEngine {
     // MARK: environment
 
     /// What a program gets: the shell's exported variables filtered by pass/deny, then `set`,
-    /// PATH from the policy and SHELL pointing back at aegish.
+    /// PATH from the policy, SHELL pointing back at aegish, and HOME pinned to the governed user's
+    /// home (XDG_CONFIG_HOME dropped): the decisions read the configuration found there, so
+    /// `HOME=/work/evil git …` must not make git read a different ~/.gitconfig than was checked.
     public func childEnvironment(_ env: [String], shellPath: String) -> [String] {
         var out: [String] = []
-        out.reserveCapacity(env.count + policy.environment.set.count + 2)
+        out.reserveCapacity(env.count + policy.environment.set.count + 3)
         for entry in env {
             let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
-            if name == "PATH" || name == "SHELL" || policy.environment.set[name] != nil { continue }
+            if name == "PATH" || name == "SHELL" || name == "HOME" || name == "XDG_CONFIG_HOME"
+                || policy.environment.set[name] != nil { continue }
             if matchesAny(name, policy.environment.deny) { continue }
             if let pass = policy.environment.pass, !matchesAny(name, pass) { continue }
             out.append(entry)
@@ -511,6 +531,7 @@ public final class PolicyEngine {
         if policy.environment.set["PATH"] == nil {
             out.append("PATH=" + policy.searchPath.joined(separator: ":"))
         }
+        if policy.environment.set["HOME"] == nil, let h = home { out.append("HOME=" + h) }
         out.append("SHELL=" + shellPath)
         return out
     }

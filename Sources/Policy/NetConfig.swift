@@ -4,13 +4,12 @@
 
 import Glibc
 
-/// Where configuration files are looked for. The real one comes from aegish's own environment
-/// (HOME as the programs it starts will see it, unless the policy changes HOME); tests inject one.
+/// Where configuration files are looked for: HOME and XDG_CONFIG_HOME exactly as the programs
+/// aegish starts will see them (PolicyEngine.childEnvironment pins both); tests inject one.
 struct NetEnv {
     var home: String?
     var xdgConfig: String?
     var etc: String = "/etc"
-    static var process: NetEnv { NetEnv(home: ownEnvironment("HOME"), xdgConfig: ownEnvironment("XDG_CONFIG_HOME")) }
     var configHome: String? { xdgConfig ?? home.map { $0 + "/.config" } }
 }
 

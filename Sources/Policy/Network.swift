@@ -17,10 +17,11 @@ public struct NetTarget: Equatable, Sendable {
 
 /// nil: not a network command. `[]`: a network command with no remote (e.g. `git status`).
 /// Otherwise the targets; a target with host nil means aegish cannot tell where it goes.
-/// Configuration is looked up with aegish's own HOME/XDG_CONFIG_HOME; variables the program will
-/// see in its environment (proxies, GOPROXY, PIP_INDEX_URL, npm_config_*) are not visible here.
-public func networkTargets(_ argv: [String], cwd: String) -> [NetTarget]? {
-    networkTargets(argv, cwd: cwd, env: .process)
+/// Configuration is looked up under `home` (the HOME the engine gives every program); variables
+/// the program will see in its environment (proxies, GOPROXY, PIP_INDEX_URL, npm_config_*) are
+/// not visible here.
+public func networkTargets(_ argv: [String], cwd: String, home: String?) -> [NetTarget]? {
+    networkTargets(argv, cwd: cwd, env: NetEnv(home: home, xdgConfig: nil))
 }
 
 func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) -> [NetTarget]? {
@@ -96,7 +97,7 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
         }
         return any ? n.out : nil
     case "tar", "gtar":
-        var u = PathUseCollector(cwd: cwd)
+        var u = PathUseCollector(cwd: cwd, env: env)
         let r = u.tar(args)
         var any = false
         if !r.forceLocal {

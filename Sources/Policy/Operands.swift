@@ -26,8 +26,13 @@ public struct PathUse: Equatable, Sendable {
 
 /// The files/directories a command reads or writes, from its argv (argv[0] may be a path: its
 /// basename names the tool) and the shell's cwd. Redirections are not argv and not seen here.
-public func pathUses(_ argv: [String], cwd: String) -> [PathUse] {
-    var u = PathUseCollector(cwd: cwd)
+/// `env`: HOME/XDG_CONFIG_HOME as the program will see them (the engine pins them).
+public func pathUses(_ argv: [String], cwd: String, home: String?) -> [PathUse] {
+    pathUses(argv, cwd: cwd, env: NetEnv(home: home, xdgConfig: nil))
+}
+
+func pathUses(_ argv: [String], cwd: String, env: NetEnv) -> [PathUse] {
+    var u = PathUseCollector(cwd: cwd, env: env)
     u.analyse(argv, depth: 0)
     return u.out
 }
@@ -54,6 +59,7 @@ let readOnlyTools: Set<String> = Set(simpleTools.filter { $0.value.operands == .
 
 struct PathUseCollector {
     let cwd: String
+    let env: NetEnv
     var out: [PathUse] = []
 
     mutating func add(_ raw: String, _ a: Access, base: String? = nil) {
@@ -639,13 +645,13 @@ struct PathUseCollector {
                 || ["get", "list"].contains(optOperands(toks).first ?? "")
             let a: Access = readOnly ? .read : .write
             if let f = optValues(toks, "-f", "--file").last { add(f, a, base: dir) }
-            else if hasOpt(toks, "--global") { if let h = ownEnvironment("HOME") { add(h + "/.gitconfig", a) } else { unknown("git config --global without HOME") } }
+            else if hasOpt(toks, "--global") { if let h = env.home { add(h + "/.gitconfig", a) } else { unknown("git config --global without HOME") } }
             else if hasOpt(toks, "--system") { add("/etc/gitconfig", a) }
             else { repoUse(a) }
             if !readOnly { for o in optOperands(toks) where o.contains(".") { if gitConfigRunsCommand(o + "=") { unknown("git config \(o)") } } }
         case _ where !gitBuiltins.contains(sub):
             // An alias (`!cmd` runs a shell command) or an external `git-<sub>` program.
-            let cfg = GitConfig(repo: repo, env: .process)
+            let cfg = GitConfig(repo: repo, env: env)
             if let alias = cfg.values("alias", nil, sub.lowercased()).last, let first = alias.split(separator: " ").first,
                gitBuiltins.contains(String(first)) {
                 analyse(["git"] + args.prefix(args.count - g.rest.count) + alias.split(separator: " ").map(String.init) + subArgs, depth: 1)
@@ -667,7 +673,7 @@ struct PathUseCollector {
                     if n == "--open-files-in-pager" || n == "--ext-diff" || n == "--exec" || n == "--upload-pack" || n == "--receive-pack" { unknown("git \(sub) \(n)") }
                     if let v { guessValue(v) }
                 case .operand(let o):
-                    var u2 = PathUseCollector(cwd: dir); u2.guess(o); for x in u2.out where !out.contains(x) { out.append(x) }
+                    var u2 = PathUseCollector(cwd: dir, env: env); u2.guess(o); for x in u2.out where !out.contains(x) { out.append(x) }
                 }
             }
             if sub == "format-patch" && !hasOpt(toks, "-o", "--output-directory", "--stdout") { write(dir) }
@@ -826,7 +832,7 @@ struct PathUseCollector {
                     // -exec: `{}` is a path below the start path. -execdir: the command runs in
                     // the directory of each match (below the start path) with `{}` = ./name.
                     let sub = cmd.map { $0.replacing("{}", with: inDir ? "." : s) }
-                    var u2 = PathUseCollector(cwd: inDir ? canonicalPath(s, cwd: cwd) : cwd)
+                    var u2 = PathUseCollector(cwd: inDir ? canonicalPath(s, cwd: cwd) : cwd, env: env)
                     u2.analyse(sub, depth: depth + 1)
                     for x in u2.out where !out.contains(x) { out.append(x) }
                 }
@@ -908,7 +914,7 @@ struct PathUseCollector {
         let spec = OptSpec(shortValue: Set("CDEFIJMNOPRSVWZabfjmnrstwz"))
         let toks = tokenizeOptions(args, spec)
         if let f = optValues(toks, "-f").last { write(f) }
-        else if let h = ownEnvironment("HOME") { write(h + "/.ssh") }
+        else if let h = env.home { write(h + "/.ssh") }
         else { unknown("ssh-keygen without -f or HOME") }
         for v in optValues(toks, "-s", "-D") { read(v) }
         for o in optOperands(toks) { write(o) }

@@ -1054,8 +1054,7 @@ final class TestBuiltinTests: XCTestCase {
         ([#"-N"#, #""#, #"]"#], true, #""#, 1),
         ([#"-N"#, #"/dev/null"#], false, #""#, 1),
         ([#"-N"#, #"/dev/null"#, #"]"#], true, #""#, 1),
-        ([#"-N"#, #"/"#], false, #""#, 1),
-        ([#"-N"#, #"/"#, #"]"#], true, #""#, 1),
+        // (-N on / was dropped: its answer depends on when / was last read on this machine.)
         ([#"-N"#, #"dir/inner"#], false, #""#, 1),
         ([#"-N"#, #"dir/inner"#, #"]"#], true, #""#, 1),
         ([#"-N"#, #"./file"#], false, #""#, 1),

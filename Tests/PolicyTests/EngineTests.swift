@@ -258,6 +258,28 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(verdict(["git", "reset", "-q", "HEAD"]), .allow)
     }
 
+    func testHomeSeenByProgramsIsTheOneChecked() throws {
+        // An exported HOME pointing into the workspace would make git read a planted .gitconfig;
+        // the child gets the real HOME, and the decision is made with that HOME too.
+        let env = engine.childEnvironment(["HOME=\(ws)/fake", "XDG_CONFIG_HOME=\(ws)/x"], shellPath: "/bin/aegish")
+        XCTAssertEqual(env.filter { $0.hasPrefix("HOME=") }, ["HOME=" + home])
+        XCTAssertFalse(env.contains { $0.hasPrefix("XDG_CONFIG_HOME=") })
+        // With a global config the agent may write (here: HOME is inside the writable workspace),
+        // a program-running key there refuses git; the same file outside its reach does not.
+        let inside = ws + "/home"
+        mkdir(inside, 0o755)
+        try "[core]\n\tfsmonitor = /tmp/evil\n".write(toFile: inside + "/.gitconfig", atomically: true, encoding: .utf8)
+        var p = samplePolicy()
+        p.commands.append(CommandRule(id: "git", names: ["git"], verdict: .allow))
+        let agentsHome = try PolicyEngine(policy: p, home: inside, governedUID: 65534)
+        let d = agentsHome.decideExec(argv: ["git", "status"], path: nil, cwd: ws)
+        XCTAssertEqual(d.verdict, .deny, d.reason)
+        XCTAssertTrue(d.reason.contains(".gitconfig"), d.reason)
+        try "[core]\n\tfsmonitor = /tmp/evil\n".write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+        let humansHome = try PolicyEngine(policy: p, home: home, governedUID: 65534)
+        XCTAssertEqual(humansHome.decideExec(argv: ["git", "status"], path: nil, cwd: ws).verdict, .allow)
+    }
+
     // MARK: network
 
     func testHosts() {
@@ -278,7 +300,9 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(env.contains("PATH=/usr/bin:/bin"))
         XCTAssertTrue(env.contains("SHELL=/usr/local/bin/aegish"))
         XCTAssertTrue(env.contains("PAGER=cat"))
-        XCTAssertTrue(env.contains("HOME=/h"))
+        // HOME is pinned to the governed user's home: the decisions read the config files there.
+        XCTAssertTrue(env.contains("HOME=" + home))
+        XCTAssertFalse(env.contains("HOME=/h"))
         XCTAssertFalse(env.contains { $0.hasPrefix("LD_") })
         XCTAssertFalse(env.contains("PATH=/tmp/evil"))
     }

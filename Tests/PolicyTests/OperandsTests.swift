@@ -5,7 +5,7 @@ private let W = "/nonexistent-w"
 
 /// "r:/path w:/path" descriptions of the uses of a space-separated command run in `cwd`.
 private func uses(_ argv: [String], cwd: String = W) -> [String] {
-    pathUses(argv, cwd: cwd).map { ($0.access == .read ? "r:" : "w:") + ($0.isUnbounded ? "?" : $0.path) }
+    pathUses(argv, cwd: cwd, home: "/home/agent").map { ($0.access == .read ? "r:" : "w:") + ($0.isUnbounded ? "?" : $0.path) }
 }
 private func uses(_ cmd: String, cwd: String = W) -> [String] {
     uses(cmd.split(separator: " ").map(String.init), cwd: cwd)
@@ -146,7 +146,7 @@ final class OperandsTests: XCTestCase {
         check("git diff --no-index /etc/passwd b", ["r:\(W)", "r:/etc/passwd"])
         check("git -c core.pager=evil log", ["r:\(W)", "w:?"])
         check("git -c core.fsmonitor=evil status", ["r:\(W)", "w:?"])
-        check("git config --global user.name x", ["w:\(ownEnvironment("HOME") ?? "")/.gitconfig"])
+        check("git config --global user.name x", ["w:/home/agent/.gitconfig"])
         check("git config core.hooksPath /tmp/h", ["w:\(W)", "w:?"])
         check("git init", ["w:\(W)"])
         check("git archive -o /tmp/a.tar HEAD", ["r:\(W)", "w:/tmp/a.tar"])
