@@ -6,6 +6,8 @@ import PackageDescription
 //   Expand  — word expansion pieces: patterns, arithmetic, brace, field splitting, globbing.
 //   Interp  — the evaluator: builtins, redirections, processes, and the Gate seam.
 //   Policy  — the allowlist: loading the TOML policy, analysing argv/paths/hosts, deciding.
+//   Audit   — the tamper-evident audit log.  RateLimit — limits on destructive operations.
+//   Enforce — the Gate the shell runs under: policy decision, then rate limit, then audit record.
 //   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics).
 //   aegish  — the executable: invocation only.
 // The shell path imports no Foundation: startup time is a product feature.
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
                 swiftSettings: fastSettings),
         .target(name: "Policy", dependencies: [
-                    "Syntax", "Interp",
+                    "Syntax", "Interp", "Audit", "RateLimit",
                     .product(name: "TOMLKit", package: "TOMLKit"),
                     .product(name: "Crypto", package: "swift-crypto"),
                 ], path: "Sources/Policy", swiftSettings: fastSettings),
@@ -42,12 +44,15 @@ let package = Package(
                 ], path: "Sources/Audit", swiftSettings: fastSettings),
         // Rate limits on destructive operations, shared by every session of a user (issue 4).
         .target(name: "RateLimit", dependencies: ["CSys"], path: "Sources/RateLimit", swiftSettings: fastSettings),
-        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit"],
+        // The one seam where policy, limits and logging meet the interpreter.
+        .target(name: "Enforce", dependencies: ["Interp", "Policy", "Audit", "RateLimit", "CSys"],
+                path: "Sources/Enforce", swiftSettings: fastSettings),
+        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit", "Enforce"],
                           path: "Sources/aegish"),
         // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
         // never on the shell's path.
         .executableTarget(name: "aegishctl", dependencies: [
-                              "Policy", "Syntax", "Interp", "Audit", "RateLimit",
+                              "Policy", "Syntax", "Interp", "Audit", "RateLimit", "Enforce",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ], path: "Sources/aegishctl"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
@@ -56,5 +61,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax"], path: "Tests/PolicyTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
+        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit"],
+                    path: "Tests/EnforceTests"),
     ]
 )

@@ -1,6 +1,9 @@
 // The policy as plain values: what the TOML file says, validated. Loading is in Load.swift,
 // deciding in Engine.swift. Nothing here touches the file system.
 
+import Audit
+import RateLimit
+
 /// allow < ask < deny: when several rules match, the strongest wins (deny beats ask beats allow).
 public enum Verdict: Int, Comparable, Sendable, CustomStringConvertible {
     case allow = 0, ask = 1, deny = 2
@@ -51,6 +54,11 @@ public struct Policy: Sendable {
     public var environment = EnvironmentRules()
     public var commands: [CommandRule] = []
     public var tests: [PolicyTest] = []
+    /// `[audit]`: where and how decisions are logged. nil: the policy has no [audit] table and
+    /// nothing is logged.
+    public var audit: AuditConfig? = nil
+    /// `[limits]` and `[[limit]]`: rate limits on destructive operations. nil: none.
+    public var limits: LimitConfig? = nil
     /// Where the policy was loaded from.
     public var file: String = ""
     public init() {}
