@@ -74,6 +74,11 @@ public final class AuditLog {
             Glibc.close(f)
             throw AuditError.notRegularFile(path: p)
         }
+        // Installed setgid `aegish` (log directory root:aegish 2770): every user's aegish shares
+        // the file through that group, so a file this process created gets group read/write.
+        if st.st_uid == geteuid() && st.st_gid == getegid() && getegid() != getgid() && (st.st_mode & 0o060) != 0o060 {
+            _ = fchmod(f, 0o660)
+        }
         fd = f
         fileDev = UInt(st.st_dev)
         fileIno = UInt(st.st_ino)

@@ -16,12 +16,27 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #ifndef CSYS_SPAWN_FORK
 #include <sched.h>
 #include <sys/mman.h>
 #endif
 
 // MARK: - Sandbox hook
+
+/// aegish may be installed setgid `aegish` so that it, and only it, can append to the audit log
+/// and update the rate-limit state. Programs it starts must not keep that group: real, effective
+/// and saved gid all become the real gid, so nothing can switch back. Raw system call: glibc's
+/// setresgid would try to synchronise other threads, which a clone(CLONE_VM) child must not do.
+static int drop_enforcement_group(void) {
+    gid_t real = (gid_t)syscall(SYS_getgid);
+    gid_t effective = (gid_t)syscall(SYS_getegid);
+    gid_t r, e, s;
+    if (syscall(SYS_getresgid, &r, &e, &s) != 0) return EPERM;
+    if (effective == real && s == real) return 0;
+    if (syscall(SYS_setresgid, real, real, real) != 0) return EPERM;
+    return 0;
+}
 
 /// THE KERNEL SANDBOX GOES HERE. Called in the child after fork, after the fd permutation, chdir
 /// and setpgid, with all signals blocked, immediately before execve (and in aegish_exec before
@@ -30,6 +45,8 @@
 /// Anything it needs (rulesets, opened path fds) must be prepared by the parent before fork.
 /// Returns 0, or an errno value that is reported to the caller as the exec failure.
 static int sandbox_apply_in_child(void) {
+    int e = drop_enforcement_group();
+    if (e != 0) return e;
     return 0;
 }
 

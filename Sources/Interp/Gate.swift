@@ -35,11 +35,26 @@ public struct GateRequest: Sendable {
     /// For `.exec`: names assigned on the command line itself (`VAR=x cmd`), which a policy may
     /// refuse outright rather than strip.
     public var assignedNames: [String]
+    /// The source line the request comes from, as written (for the audit log); nil if unknown.
+    public var sourceLine: String?
 
     public init(action: GateAction, argv: [String], path: String, cwd: String,
-                environment: [String], pos: Pos, assignedNames: [String] = []) {
+                environment: [String], pos: Pos, assignedNames: [String] = [], sourceLine: String? = nil) {
         self.action = action; self.argv = argv; self.path = path; self.cwd = cwd
         self.environment = environment; self.pos = pos; self.assignedNames = assignedNames
+        self.sourceLine = sourceLine
+    }
+}
+
+/// How an allowed program ended, reported back to the gate (for the audit log).
+public struct GateCompletion: Equatable, Sendable {
+    /// Exit status when it exited; nil when killed by a signal or never started.
+    public var exitCode: Int32?
+    /// The signal that killed it.
+    public var signal: Int32?
+    public var durationNS: UInt64
+    public init(exitCode: Int32?, signal: Int32?, durationNS: UInt64) {
+        self.exitCode = exitCode; self.signal = signal; self.durationNS = durationNS
     }
 }
 
@@ -59,12 +74,22 @@ public protocol Gate: AnyObject {
     func childEnvironment(_ environment: [String]) -> [String]
     /// What the `allowed` builtin prints: what this gate lets an agent do.
     func summary() -> String
+    /// After `.ask`: whether a human approved (`approved` false also when no one could be asked).
+    /// Returns what the shell does now — a gate may still refuse (e.g. the answer could not be
+    /// logged).
+    func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision
+    /// After an allowed `.exec` ended (or failed to start). Called in the process that decided.
+    func finished(_ request: GateRequest, _ completion: GateCompletion)
 }
 
 extension Gate {
     public var searchPath: [String]? { nil }
     public func childEnvironment(_ environment: [String]) -> [String] { environment }
     public func summary() -> String { "no policy is loaded: every command is allowed (test mode)\n" }
+    public func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision {
+        approved ? .allow : .deny(reason: reason)
+    }
+    public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
 }
 
 /// Allows everything. For tests of the language only; never the default for a governed user.

@@ -32,11 +32,12 @@ extension Shell {
                     Sys.write(2, "\(messagePrefix): \(e)\n")
                     return finish(2)
                 }
+                let text = pending
                 pending = ""
                 let offset = startLine - 1
                 startLine = lineNo + 1
                 lineOffset = offset
-                try runScript(script)
+                try withSource(text) { try runScript(script) }
                 reapJobs()
             }
             if !pending.isEmpty {
@@ -55,7 +56,7 @@ extension Shell {
                     return finish(2)
                 }
                 lineOffset = startLine - 1
-                try runScript(script)
+                try withSource(pending) { try runScript(script) }
             }
         } catch Flow.exit(let s) {
             return finish(s)

@@ -37,6 +37,7 @@ extension Shell {
         while true {
             let r = aegish_wait(pid, 0, &code, &sig, &stopped)
             if r == pid {
+                lastWaitSignal = sig != 0 ? sig : nil
                 return sig != 0 ? 128 + sig : code
             }
             if r < 0 {

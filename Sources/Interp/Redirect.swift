@@ -128,11 +128,8 @@ extension Shell {
         let lexical = absolutePath(path, cwd: cwd)
         let special = lexical.hasPrefix("/dev/") || lexical.hasPrefix("/proc/")
         let abs = special ? lexical : resolveSymlinks(lexical)
-        let request = GateRequest(action: .open(mode), argv: [], path: abs, cwd: cwd, environment: [], pos: .none)
-        switch gate.decide(request) {
-        case .allow: break
-        case .deny(let reason), .ask(let reason):
-            Sys.write(2, "aegish: denied: \(path) — \(reason)\n")
+        let request = gateRequest(.open(mode), path: abs)
+        if refusal(for: request, what: path) != nil {
             throw ShellError(message: "", status: 126, fatal: false).silenced
         }
         // Save first: the new descriptor may be allocated on `fd` itself if it is closed.

@@ -7,8 +7,10 @@ import Syntax
 
 extension Shell {
     /// Runs a whole program to completion and returns the shell's exit status. Runs the EXIT trap.
-    public func runProgram(_ script: Script) -> Int32 {
-        finish(statusOf { try runScript(script); return lastStatus })
+    /// `source`: the text `script` was parsed from (positions refer to it).
+    public func runProgram(_ script: Script, source text: String? = nil) -> Int32 {
+        if let text { source = SourceText(text) }
+        return finish(statusOf { try runScript(script); return lastStatus })
     }
 
     /// Runs `body` to a status: `exit`/`return` give theirs, errors are reported. An internal

@@ -89,6 +89,11 @@ public final class Shell {
     var isSubshell = false
     /// Line of the command being run, for messages and $LINENO.
     var currentLine = 0
+    /// The signal that ended the last foreground program, if one did (for the audit log).
+    var lastWaitSignal: Int32? = nil
+    /// The position of the simple command being run, and the text it is in (for gate requests).
+    var commandPos: Pos = .none
+    var source: SourceText? = nil
     var inExitTrap = false
     /// Cached child environment and the generation it was built for.
     private var envCache: [String] = []

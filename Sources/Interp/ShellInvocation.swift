@@ -137,15 +137,17 @@ extension Shell {
             return 126
         }
         var script: Script? = nil
+        var sourceText: String? = nil
         switch inv.source {
         case .command(let text):
+            sourceText = text
             do { script = try parseCompleteInput(text).script } catch let e as ParseError {
                 warnAt("\(inv.name): \(e)")
                 return 2
             } catch { return 2 }
         case .file(let file):
             let abs = absolutePath(file, cwd: cwd)
-            let request = GateRequest(action: .source, argv: [], path: abs, cwd: cwd, environment: [], pos: .none)
+            let request = gateRequest(.source, path: abs)
             if let refusal = refusal(for: request, what: "\(inv.name) \(file)") { return refusal }
             let bytes: [UInt8]
             switch Sys.readFile(abs) {
@@ -159,6 +161,7 @@ extension Shell {
                 warnAt("\(file): not valid UTF-8; aegish refuses input it cannot represent exactly")
                 return 2
             }
+            sourceText = text
             do { script = try parseCompleteInput(text).script } catch let e as ParseError {
                 warnAt("\(file): \(e)")
                 return 2
@@ -170,6 +173,7 @@ extension Shell {
             self.startAsNewShell(inv, assignments: assignments)
             if inv.options.noexec { return 0 }
             if let s = script {
+                self.source = sourceText.map(SourceText.init)
                 try self.runScript(s)
                 return self.lastStatus
             }

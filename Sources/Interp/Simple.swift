@@ -8,6 +8,7 @@ import Syntax
 extension Shell {
     func runSimple(_ sc: SimpleCommand) throws -> Int32 {
         currentLine = sc.pos.line + lineOffset
+        commandPos = sc.pos
         substitutionStatus = 0
         let argv: [String]
         do {
@@ -196,27 +197,36 @@ extension Shell {
             // command inside goes through the same parser and the same gate.
             return runShellInvocation(shell, assignments: assignments)
         }
-        let request = GateRequest(action: .exec, argv: argv, path: path, cwd: cwd, environment: env, pos: pos,
+        let request = gateRequest(.exec, argv: argv, path: path, environment: env, pos: pos,
                                   assignedNames: assignments.map { $0.0 })
         if let refusal = refusal(for: request, what: name) { return refusal }
-        return spawnAndWait(path: path, argv: argv, env: gate.childEnvironment(env))
+        let started = Sys.monotonicNanoseconds()
+        let status = spawnAndWait(path: path, argv: argv, env: gate.childEnvironment(env))
+        let signal: Int32? = lastWaitSignal
+        gate.finished(request, GateCompletion(exitCode: signal == nil ? status : nil, signal: signal,
+                                              durationNS: Sys.monotonicNanoseconds() &- started))
+        return status
     }
 
     /// Asks the gate; prints the denial and returns 126 when refused, nil when allowed.
     func refusal(for request: GateRequest, what: String) -> Int32? {
-        switch gate.decide(request) {
+        var decision = gate.decide(request)
+        if case .ask(let reason) = decision {
+            // No supervisor can answer yet: the gate records the unanswered question.
+            decision = gate.answered(request, reason: "approval required and no supervisor is available: " + reason,
+                                     approved: false)
+        }
+        switch decision {
         case .allow:
             return nil
-        case .deny(let reason):
+        case .deny(let reason), .ask(let reason):
             Sys.write(2, "aegish: denied: \(what) — \(reason)\n")
-            return 126
-        case .ask(let reason):
-            Sys.write(2, "aegish: denied: \(what) — approval required and no supervisor is available: \(reason)\n")
             return 126
         }
     }
 
     func spawnAndWait(path: String, argv: [String], env: [String]) -> Int32 {
+        lastWaitSignal = nil
         let cargv = CStringArray(argv), cenv = CStringArray(env)
         defer { cargv.free(); cenv.free() }
         var err: Int32 = 0
@@ -257,6 +267,7 @@ extension Shell {
             self.functions.removeAll()
             self.positional = Array(argv.dropFirst())
             self.scriptName = argv[0]
+            self.source = SourceText(text)
             try self.runScript(script)
             return self.lastStatus
         }

@@ -4,6 +4,13 @@ import CSys
 // Thin wrappers over the system calls the interpreter uses, so the rest reads as Swift.
 
 enum Sys {
+    /// CLOCK_MONOTONIC in nanoseconds (durations for the audit log).
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
     /// Writes all of `bytes`; false on a write error (errno set).
     @discardableResult
     static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

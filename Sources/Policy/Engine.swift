@@ -54,7 +54,11 @@ public final class PolicyEngine {
         }
         readPatterns = try policy.paths.read.map { try patterns($0, "paths.read") }
         writePatterns = try patterns(policy.paths.write, "paths.write")
-        denyPatterns = try patterns(policy.paths.deny, "paths.deny")
+        // The audit log's directory and the rate-limit state are never the agent's to touch, even
+        // when aegish itself can write them (installed setgid): a redirection is aegish writing.
+        denyPatterns = try patterns(policy.paths.deny, "paths.deny") + policy.enforcementPaths.compactMap {
+            PathPattern($0, home: home, workspace: policy.workspace)
+        }
         denyBases = policy.paths.deny.compactMap { text in
             var t = text
             if t == "~" || t.hasPrefix("~/") { guard let h = home else { return nil }; t = h + t.dropFirst() }
@@ -534,6 +538,15 @@ public final class PolicyEngine {
         if policy.environment.set["HOME"] == nil, let h = home { out.append("HOME=" + h) }
         out.append("SHELL=" + shellPath)
         return out
+    }
+
+    /// The files a command would change, for the rate limiter: each written operand, and whether
+    /// the command walks it recursively (rm -r, chmod -R, find -delete…).
+    public func changedFiles(argv: [String], cwd: String) -> [(path: String, recursive: Bool)] {
+        let recursive = isRecursiveWalk(argv)
+        return pathUses(argv, cwd: cwd, env: programEnv)
+            .filter { $0.access == .write && !$0.isUnbounded }
+            .map { ($0.path, recursive) }
     }
 
     /// The `#!` interpreter words of a script file (an absolute interpreter), nil otherwise.

@@ -66,6 +66,12 @@ func loadPolicyAndStat(path: String, governedUID: uid_t, groupFile: String = "/e
     return (try parsePolicy(text, file: path), st)
 }
 
+/// `policyWritableBy` for a directory (the audit log's): nil if neither it nor any directory
+/// above it can be changed by `uid`.
+public func directoryWritableBy(_ uid: uid_t, path: String) -> String? {
+    ownershipCheck(uid, path: path, groupFile: "/etc/group", passwdFile: "/etc/passwd", directory: true).reason
+}
+
 /// The refusal reason if `path` or any directory above it can be written by `uid`, or if a
 /// symlink owned by `uid` is anywhere on the way; nil if safe.
 ///
@@ -88,7 +94,8 @@ struct OwnershipResult {
     var st: stat? = nil
 }
 
-func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: String) -> OwnershipResult {
+func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: String,
+                    directory: Bool = false) -> OwnershipResult {
     func refuse(_ r: String) -> OwnershipResult { OwnershipResult(reason: r, file: nil) }
     if uid == 0 {
         return refuse("the governed user is root (uid 0), who can write any file; run the agent as an unprivileged user")
@@ -162,6 +169,10 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
             if target.hasPrefix("/") { stack = [("/", rootStat)] }
             pending = target.split(separator: "/").map(String.init) + pending
         case S_IFDIR:
+            if directory && pending.isEmpty {
+                if let why = writable(st, "directory \(entry)") { return refuse(why) }
+                return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st)
+            }
             stack.append((entry, st))
         case S_IFREG:
             guard pending.isEmpty else { return refuse("\(entry) is not a directory") }
@@ -182,7 +193,8 @@ func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> Set<gid_t>
     var known = false
     if getuid() == uid || geteuid() == uid {
         known = true
-        groups.insert(getgid()); groups.insert(getegid())
+        // Not the effective group: installed setgid `aegish`, that is aegish's group, not the user's.
+        groups.insert(getgid())
         let n = getgroups(0, nil)
         if n > 0 {
             var list = [gid_t](repeating: 0, count: Int(n))

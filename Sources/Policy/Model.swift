@@ -59,6 +59,16 @@ public struct Policy: Sendable {
     public var audit: AuditConfig? = nil
     /// `[limits]` and `[[limit]]`: rate limits on destructive operations. nil: none.
     public var limits: LimitConfig? = nil
+    /// Directories the shell keeps for itself: the audit log's and the rate-limit state's.
+    public var enforcementPaths: [String] {
+        var out: [String] = []
+        if let a = audit, let slash = a.path.lastIndex(of: "/") {
+            let dir = String(a.path[..<slash])
+            out.append(dir.isEmpty ? a.path : dir)
+        }
+        if let l = limits { out.append(l.stateDirectory) }
+        return out
+    }
     /// Where the policy was loaded from.
     public var file: String = ""
     public init() {}

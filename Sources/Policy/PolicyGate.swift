@@ -13,19 +13,23 @@ public final class PolicyGate: Gate {
     }
 
     public func decide(_ r: GateRequest) -> GateDecision {
-        let d: Decision
-        switch r.action {
-        case .exec:
-            d = engine.decideExec(argv: r.argv, path: r.path, cwd: r.cwd, assigned: r.assignedNames)
-        case .open(let mode):
-            d = engine.decideOpen(r.path, access: mode == .read ? .read : .write, cwd: r.cwd)
-        case .cd, .source:
-            d = engine.decideOpen(r.path, access: .read, cwd: r.cwd)
-        }
+        let d = decision(r)
         switch d.verdict {
         case .allow: return .allow
         case .ask: return .ask(reason: "\(d.ruleID): \(d.reason)")
         case .deny: return .deny(reason: "\(d.ruleID): \(d.reason)")
+        }
+    }
+
+    /// The engine's decision, with its rule id (for the audit log).
+    public func decision(_ r: GateRequest) -> Decision {
+        switch r.action {
+        case .exec:
+            return engine.decideExec(argv: r.argv, path: r.path, cwd: r.cwd, assigned: r.assignedNames)
+        case .open(let mode):
+            return engine.decideOpen(r.path, access: mode == .read ? .read : .write, cwd: r.cwd)
+        case .cd, .source:
+            return engine.decideOpen(r.path, access: .read, cwd: r.cwd)
         }
     }
 

@@ -339,7 +339,8 @@ public final class Limiter {
         let kind = st.st_mode & S_IFMT
         if kind == S_IFLNK { return "rate-limit state directory \(dir) is a symlink" }
         if kind != S_IFDIR { return "rate-limit state directory \(dir) is not a directory" }
-        if st.st_uid == uid { return "rate-limit state directory \(dir) is owned by the governed user (uid \(uid)), who could reset the counts" }
+        // (Root governing itself could reset the counts by other means anyway.)
+        if st.st_uid == uid && uid != 0 { return "rate-limit state directory \(dir) is owned by the governed user (uid \(uid)), who could reset the counts" }
         if st.st_uid != config.trustedOwner {
             return "rate-limit state directory \(dir) is owned by uid \(st.st_uid), not uid \(config.trustedOwner)"
         }

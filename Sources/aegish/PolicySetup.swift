@@ -2,8 +2,11 @@ import Glibc
 import Interp
 import Policy
 import Syntax
+import Enforce
 
 let defaultPolicyFile = "/etc/aegish/allowlist.toml"
+
+func warnLine(_ s: String) { writeOut(2, s + "\n") }
 
 /// The compiled-policy cache directory: AEGISH_POLICY_CACHE, else /var/cache/aegish. Letting the
 /// environment choose is safe: a cache is used only if trusted and matching (CachePolicy.swift).
@@ -25,13 +28,13 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
     // Fast path: a trusted compiled policy for exactly this file, uid and home.
     if let engine = cachedPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
                                        cacheDirectory: policyCacheDirectory(environment)) {
-        return PolicyGate(engine: engine, shellPath: selfPath())
+        return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
     }
     do {
         let policy = try loadPolicy(path: file, governedUID: checkUID)
         let engine = try PolicyEngine(policy: policy, home: home, governedUID: uid)
         try checkExamples(engine, home: home)
-        return PolicyGate(engine: engine, shellPath: selfPath())
+        return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
     } catch let e as PolicyLoadError {
         let reason = "policy-load: the policy could not be loaded (\(e)); every command is refused until it is fixed"
         writeOut(2, "aegish: \(reason)\n")

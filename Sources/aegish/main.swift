@@ -156,10 +156,22 @@ if let cmd = command {
     shell.options = options
     shell.setPositional(Array(args.dropFirst()))
     shell.installSignalHandlers()
-    exit(shell.runProgram(script))
+    exit(shell.runProgram(script, source: cmd))
 }
 
 if !readStdin, let file = args.first {
+    // Reading the script is reading a file: the policy decides, as for `source FILE`.
+    if !unrestricted {
+        let cwd = String(cString: getcwd(nil, 0) ?? strdup("/"))
+        let path = file.hasPrefix("/") ? file : (cwd == "/" ? "" : cwd) + "/" + file
+        let request = GateRequest(action: .source, argv: [], path: path, cwd: cwd, environment: [], pos: .none)
+        var decision = gate.decide(request)
+        if case .ask(let why) = decision {
+            decision = gate.answered(request, reason: "approval required and no supervisor is available: " + why, approved: false)
+        }
+        if case .deny(let why) = decision { fail("denied: \(file) — \(why)", status: 126) }
+        if case .ask(let why) = decision { fail("denied: \(file) — \(why)", status: 126) }
+    }
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     if fd < 0 { fail("\(file): \(String(cString: strerror(errno)))", status: 127) }
     let text = readAll(fd, what: file)
@@ -171,7 +183,7 @@ if !readStdin, let file = args.first {
     shell.options = options
     shell.setPositional(Array(args.dropFirst()))
     shell.installSignalHandlers()
-    exit(shell.runProgram(script))
+    exit(shell.runProgram(script, source: text))
 }
 
 // Standard input, one complete command at a time.

@@ -236,8 +236,14 @@ final class LimiterTests: XCTestCase {
         r = Limiter(config: config(cls), uid: user).check(rm("x")).unavailableReason
         XCTAssertEqual(r, "rate-limit state directory \(dir) is writable by everyone; refusing rm (rate limits fail closed)")
         chmod(dir, 0o755)
-        r = Limiter(config: config(cls), uid: getuid()).check(rm("x")).unavailableReason
+        var st = stat()
+        stat(dir, &st)
+        chown(dir, 4242, st.st_gid)
+        var owned = config(cls)
+        owned.trustedOwner = 4242
+        r = Limiter(config: owned, uid: 4242).check(rm("x")).unavailableReason
         XCTAssertTrue(r?.contains("is owned by the governed user") ?? false, r ?? "allowed")
+        chown(dir, st.st_uid, st.st_gid)
         let link = dir + "-link"
         symlink(dir, link)
         defer { unlink(link) }

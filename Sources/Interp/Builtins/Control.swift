@@ -54,7 +54,7 @@ func builtinEval(_ sh: Shell, _ argv: [String]) throws -> Int32 {
         sh.warnAt("eval: " + e.message)
         return 2
     }
-    try sh.runScript(script)
+    try sh.withSource(text) { try sh.runScript(script) }
     return sh.lastStatus
 }
 
@@ -72,7 +72,7 @@ func builtinSource(_ sh: Shell, _ argv: [String]) throws -> Int32 {
         }
         if path == nil { path = absolutePath(name, cwd: sh.cwd) }
     }
-    let request = GateRequest(action: .source, argv: [], path: path!, cwd: sh.cwd, environment: [], pos: .none)
+    let request = sh.gateRequest(.source, path: path!)
     if let refusal = sh.refusal(for: request, what: "source \(name)") { return refusal }
     let bytes: [UInt8]
     switch Sys.readFile(path!) {
@@ -80,7 +80,8 @@ func builtinSource(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     case .failure(let e): return sh.builtinError(argv[0], "\(name): \(Sys.errorString(e.code))")
     }
     let script: Script
-    do { script = try parseSource(String(decoding: bytes, as: UTF8.self)) } catch let e as ParseError {
+    let text = String(decoding: bytes, as: UTF8.self)
+    do { script = try parseSource(text) } catch let e as ParseError {
         sh.warn("\(name): \(e)")
         return 2
     }
@@ -92,7 +93,7 @@ func builtinSource(_ sh: Shell, _ argv: [String]) throws -> Int32 {
         if argv.count > 2 { sh.positional = savedPositional }
     }
     do {
-        try sh.runScript(script)
+        try sh.withSource(text) { try sh.runScript(script) }
     } catch Flow.returnFrom(let s) where sh.functionDepth == 0 || true {
         return s
     }

@@ -30,7 +30,7 @@ func builtinCd(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     }
     if target.isEmpty { return 0 }
     var abs = absolutePath(target, cwd: sh.cwd)
-    let request = GateRequest(action: .cd, argv: [], path: abs, cwd: sh.cwd, environment: [], pos: .none)
+    let request = sh.gateRequest(.cd, path: abs)
     if let refusal = sh.refusal(for: request, what: "cd \(target)") { return refusal }
     if chdir(abs) != 0 {
         let e = errno

@@ -1,0 +1,162 @@
+import Glibc
+import Interp
+import Policy
+import Audit
+import RateLimit
+
+// The gate a governed shell runs under. One decision, in three steps, in this order:
+//   1. the policy (PolicyGate: commands, arguments, paths, hosts, environment);
+//   2. the rate limiter, for an allowed exec that a [[limit]] class covers (counted only here,
+//      so a refused command never uses up the budget);
+//   3. the audit record, written before anything runs. A record that cannot be written refuses
+//      the command unless the policy says on_failure = "continue".
+// When the program ends, a second record with the same event.id carries its exit status.
+
+public final class EnforcingGate: Gate {
+    public let policyGate: PolicyGate
+    let log: AuditLog?
+    let logFailure: AuditConfig.OnFailure
+    let limiter: Limiter?
+    /// Writes warnings (log failure under on_failure = continue, uncounted operations).
+    let warn: (String) -> Void
+
+    /// The record of the exec that is running, to complete when it ends.
+    private var runningEvent: String? = nil
+    /// What an `.ask` left pending until `answered`: the limiter operation to count if approved.
+    private var pendingLimit: LimitOperation? = nil
+    private var pendingLimitState: [(String, String)] = []
+    private var pendingRule = ""
+
+    public init(policyGate: PolicyGate, log: AuditLog?, logFailure: AuditConfig.OnFailure = .refuse,
+                limiter: Limiter?, warn: @escaping (String) -> Void) {
+        self.policyGate = policyGate
+        self.log = log
+        self.logFailure = logFailure
+        self.limiter = limiter
+        self.warn = warn
+    }
+
+    public var searchPath: [String]? { policyGate.searchPath }
+    public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
+    public func summary() -> String { policyGate.summary() }
+
+    public func decide(_ r: GateRequest) -> GateDecision {
+        var d = policyGate.decision(r)
+        var outcome: AuditOutcome = d.verdict == .allow ? .allowed : .denied
+        var limitState: [(String, String)] = []
+        pendingLimit = nil
+
+        if case .exec = r.action, d.verdict != .deny, let limiter {
+            let op = LimitOperation(program: r.path, argv: r.argv, cwd: r.cwd,
+                                    targets: policyGate.engine.changedFiles(argv: r.argv, cwd: r.cwd)
+                                        .map { LimitTarget(path: $0.path, recursive: $0.recursive) })
+            // An ask from the policy is counted only once a human approves it.
+            let result = d.verdict == .ask ? .allowed(usage: [], warning: nil) as LimitOutcome
+                                           : limiter.check(op)
+            if d.verdict == .ask, !limiter.classes(covering: op.program, argv: op.argv).isEmpty {
+                pendingLimit = op
+            }
+            switch result {
+            case .allowed(let usage, let warning):
+                limitState = usage.map { ("usage", $0.description) }
+                if let warning {
+                    warn("aegish: warning: \(warning)")
+                    limitState.append(("warning", warning))
+                }
+            case .exceeded(let e):
+                limitState = [("class", e.classID), ("reason", e.reason)] + e.usage.map { ("usage", $0.description) }
+                if let s = e.retryAfter { limitState.append(("retry_after_s", String(s))) }
+                if e.verdict == .ask {
+                    d = Decision(.ask, rule: "limit." + e.classID, e.reason)
+                    pendingLimit = op
+                } else {
+                    d = Decision(.deny, rule: "limit." + e.classID, e.reason)
+                    outcome = .rateLimited
+                }
+            case .unavailable(let reason):
+                d = Decision(.deny, rule: "limits", reason + "; destructive commands are refused until the rate-limit state is usable")
+                outcome = .denied
+            }
+        }
+
+        if d.verdict == .ask {
+            // Logged with its answer, in `answered`.
+            pendingLimitState = limitState
+            pendingRule = d.ruleID
+            return .ask(reason: "\(d.ruleID): \(d.reason)")
+        }
+        let quiet = d.verdict == .allow && d.ruleID == "paths.devices"   // `> /dev/null` every time
+        if !quiet, let refusal = write(r, outcome: outcome, rule: d.ruleID, reason: d.reason,
+                                       limit: limitState, running: d.verdict == .allow) {
+            return refusal
+        }
+        switch d.verdict {
+        case .allow: return .allow
+        case .deny, .ask: return .deny(reason: "\(d.ruleID): \(d.reason)")
+        }
+    }
+
+    public func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision {
+        let outcome: AuditOutcome = approved ? .askedAllowed : .askedUnanswered
+        var state = pendingLimitState
+        if approved, let op = pendingLimit, let limiter {
+            if case .unavailable(let why) = limiter.record(op) { state.append(("warning", why)) }
+        }
+        pendingLimit = nil
+        if let refusal = write(request, outcome: outcome, rule: pendingRule, reason: reason, limit: state,
+                               running: approved) {
+            return refusal
+        }
+        return approved ? .allow : .deny(reason: reason)
+    }
+
+    public func finished(_ request: GateRequest, _ c: GateCompletion) {
+        guard let id = runningEvent, let log else { return }
+        runningEvent = nil
+        do {
+            try log.complete(id: id, exitCode: c.exitCode, signal: c.signal, durationNS: c.durationNS)
+        } catch {
+            // The command has already run; all that is left is to say the trail is incomplete.
+            warn("aegish: warning: the audit log could not record how \(request.argv.first ?? "the command") ended: \(error)")
+        }
+    }
+
+    /// Writes the decision record. Returns the refusal to use instead when it cannot be written and
+    /// the policy fails closed.
+    private func write(_ r: GateRequest, outcome: AuditOutcome, rule: String, reason: String,
+                       limit: [(String, String)], running: Bool) -> GateDecision? {
+        runningEvent = nil
+        guard let log else { return nil }
+        var e = AuditEvent(action: action(r.action), outcome: outcome, commandLine: r.sourceLine,
+                           line: r.pos.line > 0 ? r.pos.line : nil, column: r.pos.column > 0 ? r.pos.column : nil,
+                           workingDirectory: r.cwd, ruleID: rule.isEmpty ? nil : rule,
+                           reason: reason.isEmpty ? nil : reason, limit: limit)
+        if case .exec = r.action {
+            e.args = r.argv
+            e.executable = r.path
+        } else {
+            e.filePath = r.path
+        }
+        do {
+            let id = try log.record(e)
+            if running, case .exec = r.action { runningEvent = id }
+            return nil
+        } catch {
+            if logFailure == .continue {
+                warn("aegish: warning: the audit log cannot be written (\(error)); continuing because [audit] on_failure = \"continue\"")
+                return nil
+            }
+            return .deny(reason: "audit: the decision could not be logged (\(error)); nothing runs until the audit log "
+                         + "can be written — ask an administrator to check \(log.path)")
+        }
+    }
+
+    private func action(_ a: GateAction) -> AuditAction {
+        switch a {
+        case .exec: return .exec
+        case .open: return .open
+        case .cd: return .cd
+        case .source: return .source
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Glibc
+import Interp
+import Policy
+import Audit
+import RateLimit
+
+/// The gate for a loaded policy: its [audit] log and [[limit]] classes around the PolicyGate.
+/// A log that cannot be opened, or whose directory the governed user could change (and so empty
+/// or delete), gives a gate that refuses everything — unless [audit] on_failure = "continue".
+/// `checkUID`: the user whose write access is checked (see makePolicyGate).
+public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
+                          warn: @escaping (String) -> Void) -> Gate {
+    let policy = policyGate.engine.policy
+    var log: AuditLog? = nil
+    if let config = policy.audit {
+        do {
+            let dir = directoryOf(config.path)
+            if let why = directoryWritableBy(checkUID, path: dir) {
+                throw AuditSetupError(message: "the audit log's directory is not protected from the governed user (\(why)); "
+                                      + "make it root:aegish mode 2770 (see aegish-audit(5))")
+            }
+            log = try AuditLog(config: config)
+        } catch {
+            let reason = "audit: the audit log \(config.path) cannot be used (\(error))"
+            if config.onFailure == .continue {
+                warn("aegish: warning: \(reason); commands run unlogged because [audit] on_failure = \"continue\"")
+            } else {
+                let full = reason + "; every command is refused until it can be written"
+                warn("aegish: \(full)")
+                return DenyAllGate(reason: full)
+            }
+        }
+    }
+    let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
+    if log == nil && limiter == nil { return policyGate }
+    return EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
+                         limiter: limiter, warn: warn)
+}
+
+struct AuditSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+func directoryOf(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
