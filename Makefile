@@ -156,6 +156,17 @@ install:
 	    install -D -m 0644 "$$page" "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
 	  done; \
 	done
+	@# The audit log and rate-limit state belong to a group only aegish holds (setgid), so every
+	@# user's aegish can write them and nothing it starts can (see aegish-audit(5), DEPLOYMENT).
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  getent group aegish >/dev/null || groupadd --system aegish; \
+	  chown root:aegish $(PREFIX)/bin/aegish && chmod 2755 $(PREFIX)/bin/aegish; \
+	  install -d -o root -g aegish -m 2770 /var/log/aegish /var/lib/aegish/limits; \
+	  [ -e /var/log/aegish/audit.log ] || install -o root -g aegish -m 0660 /dev/null /var/log/aegish/audit.log; \
+	  echo "aegish is setgid aegish; /var/log/aegish and /var/lib/aegish/limits are root:aegish 2770."; \
+	else \
+	  echo "Not root (or DESTDIR set): create the aegish group and directories as aegish-audit(5) DEPLOYMENT says."; \
+	fi
 	@echo "Installed $(DESTDIR)$(PREFIX)/bin/aegish."
 	@echo "To allow it as a login shell (chsh), add it to /etc/shells yourself:"
 	@echo "  echo $(PREFIX)/bin/aegish | sudo tee -a /etc/shells"
