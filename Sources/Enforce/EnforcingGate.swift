@@ -38,7 +38,22 @@ public final class EnforcingGate: Gate {
 
     public var searchPath: [String]? { policyGate.searchPath }
     public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
-    public func summary() -> String { policyGate.summary() }
+    /// The policy, then the agent's current rate-limit usage, so `allowed` tells it how much room
+    /// is left before a limit refuses it.
+    public func summary() -> String {
+        var s = policyGate.summary()
+        guard let limiter else { return s }
+        switch limiter.usage() {
+        case .success(let usage):
+            for u in usage {
+                s += "limit " + u.description + (u.freesIn.map { " (the oldest leaves the window in \($0) s)" } ?? "") + "\n"
+            }
+        case .failure(let e):
+            s += "limits: \(e.reason)\n"
+        }
+        if let log { s += "audit log: \(log.path)\n" }
+        return s
+    }
 
     public func decide(_ r: GateRequest) -> GateDecision {
         var d = policyGate.decision(r)

@@ -177,6 +177,15 @@ final class EnforcingGateTests: XCTestCase {
         XCTAssertEqual(g.decide(exec(["ls"])), .allow)
     }
 
+    func testAllowedShowsTheRoomLeft() throws {
+        let limit = LimitClass(id: "delete", commands: ["rm"], window: 60, maxOperations: 2)
+        let g = try gate(policy(limit: limit))
+        XCTAssertEqual(g.decide(exec(["rm", "a"])), .allow)
+        let s = g.summary()
+        XCTAssertTrue(s.contains("limit delete: 1/2 operations in 60 s"), s)
+        XCTAssertTrue(s.contains("audit log: " + logPath), s)
+    }
+
     func testRefusedCommandsDoNotUseTheBudget() throws {
         let limit = LimitClass(id: "delete", commands: ["rm"], window: 60, maxOperations: 1)
         let g = try gate(policy(limit: limit))
