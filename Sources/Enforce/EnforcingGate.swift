@@ -19,6 +19,10 @@ public final class EnforcingGate: Gate {
     let limiter: Limiter?
     /// Writes warnings (log failure under on_failure = continue, uncounted operations).
     let warn: (String) -> Void
+    /// Who answers `ask`; nil: nobody, so every ask is refused.
+    public var approver: Approver?
+    /// Commands a human allowed "for this session" (action + argv or path).
+    private var sessionApprovals: Set<String> = []
 
     /// The record of the exec that is running, to complete when it ends.
     private var runningEvent: String? = nil
@@ -111,8 +115,43 @@ public final class EnforcingGate: Gate {
         }
     }
 
-    public func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision {
-        let outcome: AuditOutcome = approved ? .askedAllowed : .askedUnanswered
+    public func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision {
+        let key = approvalKey(request)
+        let answer: ApprovalAnswer
+        if sessionApprovals.contains(key) {
+            answer = .allowOnce
+        } else if let approver {
+            answer = approver.approve(ApprovalRequest(request: request, rule: pendingRule, reason: reason))
+        } else {
+            answer = .unavailable(reason: "no supervisor is available")
+        }
+        switch answer {
+        case .allowOnce:
+            return answered(request, reason: reason, outcome: .askedAllowed)
+        case .allowForSession:
+            sessionApprovals.insert(key)
+            return answered(request, reason: reason, outcome: .askedAllowed)
+        case .deny(let why):
+            return answered(request, reason: "a supervisor refused it" + (why.map { ": " + $0 } ?? "") + " (\(reason))",
+                            outcome: .askedDenied)
+        case .unavailable(let why):
+            return answered(request, reason: "approval required and \(why): \(reason)", outcome: .askedUnanswered)
+        }
+    }
+
+    private func approvalKey(_ r: GateRequest) -> String {
+        let what: [String]
+        switch r.action {
+        case .exec: what = ["exec", r.cwd] + r.argv
+        case .open(let m): what = ["open", "\(m)", r.path]
+        case .cd: what = ["cd", r.path]
+        case .source: what = ["source", r.path]
+        }
+        return what.joined(separator: "\u{0}")
+    }
+
+    private func answered(_ request: GateRequest, reason: String, outcome: AuditOutcome) -> GateDecision {
+        let approved = outcome == .askedAllowed
         var state = pendingLimitState
         if approved, let op = pendingLimit, let limiter {
             if case .unavailable(let why) = limiter.record(op) { state.append(("warning", why)) }

@@ -74,10 +74,9 @@ public protocol Gate: AnyObject {
     func childEnvironment(_ environment: [String]) -> [String]
     /// What the `allowed` builtin prints: what this gate lets an agent do.
     func summary() -> String
-    /// After `.ask`: whether a human approved (`approved` false also when no one could be asked).
-    /// Returns what the shell does now — a gate may still refuse (e.g. the answer could not be
-    /// logged).
-    func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision
+    /// After `.ask`: get the answer (from a supervisor, if the gate has one) and say what the shell
+    /// does now: `.allow` or `.deny` with the reason to show (a gate never returns `.ask` here).
+    func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision
     /// After an allowed `.exec` ended (or failed to start). Called in the process that decided.
     func finished(_ request: GateRequest, _ completion: GateCompletion)
 }
@@ -86,8 +85,8 @@ extension Gate {
     public var searchPath: [String]? { nil }
     public func childEnvironment(_ environment: [String]) -> [String] { environment }
     public func summary() -> String { "no policy is loaded: every command is allowed (test mode)\n" }
-    public func answered(_ request: GateRequest, reason: String, approved: Bool) -> GateDecision {
-        approved ? .allow : .deny(reason: reason)
+    public func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision {
+        .deny(reason: "approval required and no supervisor is available: " + reason)
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
 }

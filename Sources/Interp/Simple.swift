@@ -212,9 +212,7 @@ extension Shell {
     func refusal(for request: GateRequest, what: String) -> Int32? {
         var decision = gate.decide(request)
         if case .ask(let reason) = decision {
-            // No supervisor can answer yet: the gate records the unanswered question.
-            decision = gate.answered(request, reason: "approval required and no supervisor is available: " + reason,
-                                     approved: false)
+            decision = gate.resolveAsk(request, reason: reason)
         }
         switch decision {
         case .allow:

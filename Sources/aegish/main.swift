@@ -167,7 +167,7 @@ if !readStdin, let file = args.first {
         let request = GateRequest(action: .source, argv: [], path: path, cwd: cwd, environment: [], pos: .none)
         var decision = gate.decide(request)
         if case .ask(let why) = decision {
-            decision = gate.answered(request, reason: "approval required and no supervisor is available: " + why, approved: false)
+            decision = gate.resolveAsk(request, reason: why)
         }
         if case .deny(let why) = decision { fail("denied: \(file) — \(why)", status: 126) }
         if case .ask(let why) = decision { fail("denied: \(file) — \(why)", status: 126) }

@@ -107,7 +107,8 @@ final class EnforcingGateTests: XCTestCase {
         let r = exec(["chmod", "600", "a"])
         guard case .ask(let why) = g.decide(r) else { return XCTFail("chmod is ask") }
         XCTAssertEqual(records().count, 0, "an ask is logged with its answer")
-        XCTAssertEqual(g.answered(r, reason: why, approved: false), .deny(reason: why))
+        guard case .deny(let shown) = g.resolveAsk(r, reason: why) else { return XCTFail("no supervisor: refused") }
+        XCTAssertTrue(shown.contains("no supervisor") && shown.contains(why), shown)
         XCTAssertEqual(records().last?["event.outcome"], "asked_unanswered")
         XCTAssertEqual(records().last?["rule.id"], "chmod")
     }
@@ -177,6 +178,28 @@ final class EnforcingGateTests: XCTestCase {
         XCTAssertEqual(g.decide(exec(["ls"])), .allow)
     }
 
+    func testSupervisorAnswersAreObeyedAndLogged() throws {
+        let g = try gate(policy()) as! EnforcingGate
+        let r = exec(["chmod", "600", "a"])
+        guard case .ask(let why) = g.decide(r) else { return XCTFail("chmod is ask") }
+        g.approver = Always(.deny(reason: "not on prod"))
+        guard case .deny(let shown) = g.resolveAsk(r, reason: why) else { return XCTFail("supervisor said no") }
+        XCTAssertTrue(shown.contains("not on prod"), shown)
+        XCTAssertEqual(records().last?["event.outcome"], "asked_denied")
+        // Allowed for the session: asked once, then remembered for exactly that command.
+        let sup = Always(.allowForSession)
+        g.approver = sup
+        XCTAssertEqual(g.resolveAsk(r, reason: why), .allow)
+        XCTAssertEqual(records().last?["event.outcome"], "asked_allowed")
+        g.approver = Always(.unavailable(reason: "the supervisor timed out"))
+        XCTAssertEqual(g.resolveAsk(r, reason: why), .allow, "remembered for this session")
+        guard case .deny(let other) = g.resolveAsk(exec(["chmod", "777", "a"]), reason: why) else {
+            return XCTFail("another command is asked again")
+        }
+        XCTAssertTrue(other.contains("timed out"), other)
+        XCTAssertEqual(sup.asked, 1)
+    }
+
     func testAllowedShowsTheRoomLeft() throws {
         let limit = LimitClass(id: "delete", commands: ["rm"], window: 60, maxOperations: 2)
         let g = try gate(policy(limit: limit))
@@ -199,12 +222,13 @@ final class EnforcingGateTests: XCTestCase {
         XCTAssertEqual(g.decide(exec(["rm", "a"])), .allow)
         let r = exec(["rm", "b"])
         guard case .ask(let why) = g.decide(r) else { return XCTFail("over the limit: ask") }
-        guard case .deny = g.answered(r, reason: why, approved: false) else { return XCTFail("unanswered: refused") }
+        guard case .deny = g.resolveAsk(r, reason: why) else { return XCTFail("unanswered: refused") }
         XCTAssertEqual(records().last?["event.outcome"], "asked_unanswered")
         // An approval is counted: the next one is over again.
         let r2 = exec(["rm", "c"])
         guard case .ask(let why2) = g.decide(r2) else { return XCTFail("still over") }
-        XCTAssertEqual(g.answered(r2, reason: why2, approved: true), .allow)
+        (g as! EnforcingGate).approver = Always(.allowOnce)
+        XCTAssertEqual(g.resolveAsk(r2, reason: why2), .allow)
         XCTAssertEqual(records().last?["event.outcome"], "asked_allowed")
     }
 
@@ -221,4 +245,11 @@ final class EnforcingGateTests: XCTestCase {
         let g = try gate(policy(audit: false))
         XCTAssertTrue(g is PolicyGate)
     }
+}
+
+final class Always: Approver {
+    let answer: ApprovalAnswer
+    var asked = 0
+    init(_ a: ApprovalAnswer) { answer = a }
+    func approve(_ q: ApprovalRequest) -> ApprovalAnswer { asked += 1; return answer }
 }
