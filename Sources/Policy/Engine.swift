@@ -265,7 +265,7 @@ public final class PolicyEngine {
         let name = argv[0]
         var decision = Decision(rule.verdict, rule: rule.id,
                                 rule.reason ?? (rule.verdict == .allow ? "\(name) is allowed" : "\(name): \(rule.verdict) by rule \(rule.id)"))
-        trace?.add(.rule, depth: depth, rule.id, decision, note: "names " + rule.names.joined(separator: " "))
+        trace?.add(.rule, depth: depth, rule.id, decision, note: ruleNamesNote(rule))
         if let pin = rule.sha256 {
             guard let hex = fileHash(binary), hex == pin.lowercased() else {
                 trace?.add(.check, depth: depth, "sha256", note: "\(binary) does not match the pin")

@@ -131,10 +131,13 @@ private struct Analyzer {
         if let trace {
             trace.add(.command, shellText(.simple(sc)), pos: sc.pos)
             for a in sc.assignments {
-                trace.add(.expansion, depth: 1, a.name + "=" + shellText(a.value),
+                trace.add(.expansion, a.name + "=" + shellText(a.value),
                           note: staticFields(a.value).map { "= " + $0.joined(separator: " ") } ?? "value known only when it runs")
             }
-            for w in sc.words { trace.add(.expansion, depth: 1, shellText(w), note: expansionNote(w)) }
+            // Plain words expand to themselves: only the others are worth a line.
+            for w in sc.words where w.literalText == nil || (w.literalText ?? "").contains(where: { "{*?[".contains($0) }) {
+                trace.add(.expansion, shellText(w), note: expansionNote(w))
+            }
         }
         var argv: [String] = []
         var unknownArgs = false

@@ -75,3 +75,9 @@ func innerDescription(_ inner: Inner) -> String {
     case .unknown(let why): return "something aegish cannot see: \(why)"
     }
 }
+
+/// "names git" / "names ls cat head … (93 names)".
+func ruleNamesNote(_ rule: CommandRule) -> String {
+    let n = rule.names
+    return "names " + (n.count <= 6 ? n.joined(separator: " ") : n.prefix(5).joined(separator: " ") + " … (\(n.count) names)")
+}
