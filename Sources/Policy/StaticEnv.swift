@@ -7,7 +7,7 @@ import Syntax
 // nothing in the script could change it: no assignment, `for NAME`, `read NAME`, `export NAME=…`,
 // `${NAME:=…}`, arithmetic, eval or nested `sh -c` text mentioning it. The scan looks at all the
 // text of the script, quoted or not, and treats any mention of `NAME=`, `NAME+=`, a word that is
-// exactly `NAME`, or NAME anywhere inside arithmetic as a change: it may call a variable changed
+// exactly `NAME` (or a word NAME inside longer text), or NAME anywhere inside arithmetic as a change: it may call a variable changed
 // that is not (the analysis then says "known only when it runs", the conservative answer), never
 // the reverse. `source`/`.` reads text the scan cannot see: with either, nothing is known. The
 // shell's own variables (PWD, OLDPWD, RANDOM, …) are never taken from the environment.
@@ -44,7 +44,7 @@ private struct AssignmentScan {
         if assigned.contains(name) { return true }
         if arithmetic.contains(where: { $0.contains(name) }) { return true }
         for t in texts {
-            if t == name || t.contains(name + "=") || t.contains(name + "+=") { return true }
+            if t == name || assigns(t, name) { return true }
             // `read -r NAME`, `export NAME` inside a longer quoted text (eval 'read NAME').
             if t.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).contains(where: { $0 == name }) {
                 return true
@@ -140,4 +140,21 @@ private struct AssignmentScan {
             }
         }
     }
+}
+
+/// Does `text` contain `NAME=` or `NAME+=` with NAME not the tail of a longer name (`DD=1` is not
+/// an assignment to D)?
+private func assigns(_ text: String, _ name: String) -> Bool {
+    let t = Array(text.unicodeScalars), n = Array(name.unicodeScalars)
+    guard t.count > n.count else { return false }
+    func isNameChar(_ u: Unicode.Scalar) -> Bool { u == "_" || (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) }
+    var i = 0
+    while i + n.count < t.count {
+        if Array(t[i..<(i + n.count)]) == n && (i == 0 || !isNameChar(t[i - 1])) {
+            let next = t[i + n.count]
+            if next == "=" || (next == "+" && i + n.count + 1 < t.count && t[i + n.count + 1] == "=") { return true }
+        }
+        i += 1
+    }
+    return false
 }

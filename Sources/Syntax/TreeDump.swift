@@ -85,7 +85,7 @@ private func compoundText(_ cc: CompoundCommand) -> String {
         let items = f.items.map { " in " + $0.map(shellText).joined(separator: " ") } ?? ""
         return "for \(f.variable)\(items); do \(shellText(f.body)); done"
     case .arithFor(let f):
-        let clauses = [f.initial, f.condition, f.step].map { $0.map(shellText) ?? "" }.joined(separator: "; ")
+        let clauses = [f.initial, f.condition, f.step].map { $0.map(arithText) ?? "" }.joined(separator: "; ")
         return "for ((\(clauses))); do \(shellText(f.body)); done"
     case .caseClause(let c):
         let items = c.items.map { it in
@@ -93,8 +93,18 @@ private func compoundText(_ cc: CompoundCommand) -> String {
         }
         return "case \(shellText(c.subject)) in " + items.joined(separator: " ") + " esac"
     case .condition(let e): return "[[ \(condText(e)) ]]"
-    case .arithmetic(let w): return "((\(shellText(w))))"
+    case .arithmetic(let w): return "((\(arithText(w))))"
     }
+}
+
+/// Arithmetic text: the parser keeps it as quoted text with expansions; it is printed as written.
+public func arithText(_ w: Word) -> String {
+    w.parts.map { p -> String in
+        switch p {
+        case .literal(let t), .quoted(let t): return t
+        default: return shellText(p)
+        }
+    }.joined()
 }
 
 private func terminatorText(_ t: CaseTerminator) -> String {
@@ -124,7 +134,7 @@ private func shellText(_ p: WordPart) -> String {
     case .doubleQuoted(let ps): return "\"" + ps.map(doubleQuotedText).joined() + "\""
     case .param(let pe): return paramText(pe)
     case .commandSub(let s, _): return "$(\(shellText(s)))"
-    case .arithmetic(let w): return "$((\(shellText(w))))"
+    case .arithmetic(let w): return "$((\(arithText(w))))"
     case .tilde(let n): return "~" + n
     }
 }
@@ -159,7 +169,7 @@ private func paramText(_ pe: ParamExp) -> String {
         let ac: String
         switch a { case .first: ac = "/"; case .all: ac = "//"; case .prefix: ac = "/#"; case .suffix: ac = "/%" }
         body = n + ac + shellText(p) + (r.map { "/" + shellText($0) } ?? "")
-    case .substring(let o, let l): body = n + ":" + shellText(o) + (l.map { ":" + shellText($0) } ?? "")
+    case .substring(let o, let l): body = n + ":" + arithText(o) + (l.map { ":" + arithText($0) } ?? "")
     case .caseChange(let cc, let p):
         let s: String
         switch cc { case .upperFirst: s = "^"; case .upperAll: s = "^^"; case .lowerFirst: s = ","; case .lowerAll: s = ",," }
@@ -270,7 +280,7 @@ private struct TreeDumper {
         case .arithFor(let f):
             line(depth, "\(pos) for (( ; ; ))")
             for (label, w) in [("initial", f.initial), ("condition", f.condition), ("step", f.step)] {
-                if let w { word(w, depth + 1, label: label) }
+                if let w { line(depth + 1, "\(label) \(arithText(w))"); substitutions(w, depth + 2) }
             }
             section("body", f.body, depth + 1)
         case .caseClause(let c):
@@ -284,7 +294,7 @@ private struct TreeDumper {
             line(depth, "\(pos) [[ \(condText(e)) ]]")
             condWords(e, depth + 1)
         case .arithmetic(let w):
-            line(depth, "\(pos) (( \(shellText(w)) ))")
+            line(depth, "\(pos) (( \(arithText(w)) ))")
             substitutions(w, depth + 1)
         }
     }
@@ -331,7 +341,7 @@ private struct TreeDumper {
             line(depth, "command substitution \(bq ? "`…`" : "$(…)") (its output is known only when it runs)")
             script(s, depth + 1)
         case .arithmetic(let w):
-            line(depth, "arithmetic $((\(shellText(w))))")
+            line(depth, "arithmetic $((\(arithText(w))))")
             substitutions(w, depth + 1)
         case .tilde(let n): line(depth, "tilde ~\(n)")
         }

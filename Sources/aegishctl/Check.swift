@@ -20,6 +20,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Option(name: .long, help: ArgumentHelp("The directory the command runs in (default: the current directory).", valueName: "dir"))
     var cwd: String?
 
@@ -52,7 +54,7 @@ struct Check: ParsableCommand {
         let cwd = absolutePath(self.cwd ?? currentDirectoryPath(), base: currentDirectoryPath())
         let environment = try parseEnvOptions(env)
         if batch {
-            let p = try loadForTool(policyOptions, environment: environment)
+            let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
             runBatch(p, defaultCwd: cwd, environment: environment)
             return
         }
@@ -67,7 +69,7 @@ struct Check: ParsableCommand {
         } else {
             text = command.joined(separator: " ")
         }
-        let p = try loadForTool(policyOptions, environment: environment)
+        let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
         let outcome: Outcome
         do {
             outcome = try analyseText(text, p, cwd: cwd, environment: environment)

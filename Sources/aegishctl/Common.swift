@@ -17,14 +17,18 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The governed user's home, for ~ in the policy and in commands (default: the --user's home, else $HOME).", valueName: "dir"))
     var home: String?
 
-    @Option(name: .long, help: ArgumentHelp("The governed user (name or uid): whose files count as writable by the agent, and whose home ~ is (default: you).", valueName: "user"))
-    var user: String?
-
     @Option(name: .long, help: ArgumentHelp("Relocate the policy's workspace to this directory ($WORKSPACE, and cwds under the old workspace).", valueName: "dir"))
     var workspace: String?
 
     @Flag(name: .long, help: "Read the policy without the ownership check (for a policy being written, owned by you).")
     var draft = false
+}
+
+/// --user, for the subcommands that decide as aegish would for a governed user (`limits` has its
+/// own --user: whose counters).
+struct UserOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The governed user (name or uid): whose files count as writable by the agent, and whose home ~ is (default: you).", valueName: "user"))
+    var user: String?
 }
 
 func stderrLine(_ s: String) {
@@ -74,8 +78,8 @@ struct LoadedPolicy {
 
 /// Loads the policy as aegish would (ownership check for the invoking user, unless --draft) and
 /// builds the engine. Problems are printed and turned into exit status 3.
-func loadForTool(_ o: PolicyOptions, environment: [String: String] = [:]) throws -> LoadedPolicy {
-    switch loadResult(o, environment: environment) {
+func loadForTool(_ o: PolicyOptions, user: String? = nil, environment: [String: String] = [:]) throws -> LoadedPolicy {
+    switch loadResult(o, user: user, environment: environment) {
     case .success(let p): return p
     case .failure(let e):
         stderrLine(e.message)
@@ -87,12 +91,12 @@ func loadForTool(_ o: PolicyOptions, environment: [String: String] = [:]) throws
 struct ToolLoadFailure: Error { var message: String }
 
 /// `loadForTool` without printing: for callers that must answer even then (the hook fails closed).
-func loadResult(_ o: PolicyOptions, environment: [String: String] = [:]) -> Result<LoadedPolicy, ToolLoadFailure> {
-    Result { try loadOrThrow(o, environment: environment) }.mapError { $0 as? ToolLoadFailure ?? ToolLoadFailure(message: "aegishctl: \($0)") }
+func loadResult(_ o: PolicyOptions, user: String? = nil, environment: [String: String] = [:]) -> Result<LoadedPolicy, ToolLoadFailure> {
+    Result { try loadOrThrow(o, user: user, environment: environment) }.mapError { $0 as? ToolLoadFailure ?? ToolLoadFailure(message: "aegishctl: \($0)") }
 }
 
-private func loadOrThrow(_ o: PolicyOptions, environment: [String: String]) throws -> LoadedPolicy {
-    let (uid, userHome) = try governedUser(o)
+private func loadOrThrow(_ o: PolicyOptions, user: String?, environment: [String: String]) throws -> LoadedPolicy {
+    let (uid, userHome) = try governedUser(user)
     // As in aegish (PolicySetup.swift): root can write any file, so for root the check is made as
     // for a user who owns nothing.
     let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
@@ -151,8 +155,8 @@ func readPolicy(_ o: PolicyOptions, checkUID: uid_t) throws -> Policy {
 }
 
 /// The governed uid (--user, else the invoking user) and, with --user, that user's home.
-func governedUser(_ o: PolicyOptions) throws -> (uid_t, String?) {
-    guard let spec = o.user else { return (getuid(), nil) }
+func governedUser(_ spec: String?) throws -> (uid_t, String?) {
+    guard let spec else { return (getuid(), nil) }
     guard let e = lookupUser(spec) else {
         throw ToolLoadFailure(message: "aegishctl: --user \(spec): no such user in /etc/passwd; give a user name or a numeric uid")
     }

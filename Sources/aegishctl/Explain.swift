@@ -21,6 +21,8 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Option(name: .long, help: ArgumentHelp("The directory the command runs in (default: the current directory).", valueName: "dir"))
     var cwd: String?
 
@@ -48,7 +50,7 @@ struct Explain: ParsableCommand {
         let cwd = absolutePath(self.cwd ?? currentDirectoryPath(), base: currentDirectoryPath())
         let environment = try parseEnvOptions(env)
         let text = try commandText(command: command, file: file)
-        let p = try loadForTool(policyOptions, environment: environment)
+        let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
         let script: Script
         do {
             script = try parseCompleteInput(text).script

@@ -41,6 +41,8 @@ struct ClaudeCodeHook: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Flag(name: .long, help: "On allow, print nothing, so Claude Code's own permission rules still apply (aegish only adds deny and ask).")
     var onlyRefuse = false
 
@@ -68,11 +70,11 @@ struct ClaudeCodeHook: ParsableCommand {
         if let c = object["cwd"] as? String, c.hasPrefix("/") { cwd = absolutePath(c, base: "/") }
 
         let p: LoadedPolicy
-        switch loadResult(policyOptions) {
+        switch loadResult(policyOptions, user: userOption.user) {
         case .success(let loaded): p = loaded
         case .failure(let e):
             answer(.deny, "aegish: the policy could not be loaded, so every command is refused: "
-                   + e.message.replacingOccurrences(of: "aegishctl: ", with: ""))
+                   + e.message.replacingOccurrences(of: "aegishctl: ", with: "").replacingOccurrences(of: "\n", with: " "))
             return
         }
         if let why = failingExample(p) {

@@ -20,6 +20,8 @@ struct Lint: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Flag(name: .long, help: "Exit 1 when there are warnings.")
     var strict = false
 
@@ -67,7 +69,7 @@ struct Lint: ParsableCommand {
 
         // Who the warnings are about: --user, else the invoking user; root governs nothing, so
         // for root the question is "writable by a user who owns nothing" (others' write bits).
-        let (uid, userHome) = try resolvedUser(options)
+        let (uid, userHome) = try resolvedUser(userOption.user)
         let judged: uid_t = uid == 0 ? uid_t.max - 1 : uid
         let home = options.home ?? userHome ?? ProcessInfo.processInfo.environment["HOME"]
         if let why = policyWritableBy(judged, path: path) {
@@ -95,8 +97,8 @@ struct Lint: ParsableCommand {
         try finish(items.filter { !ignored.contains($0.code) || $0.severity == "error" }, path: path)
     }
 
-    func resolvedUser(_ o: PolicyOptions) throws -> (uid_t, String?) {
-        do { return try governedUser(o) } catch let e as ToolLoadFailure {
+    func resolvedUser(_ user: String?) throws -> (uid_t, String?) {
+        do { return try governedUser(user) } catch let e as ToolLoadFailure {
             stderrLine(e.message)
             throw ExitCode(errorExit)
         }

@@ -24,6 +24,8 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
@@ -60,10 +62,10 @@ struct Replay: ParsableCommand {
         }
         // The policy once (with the ownership check for the invoking user or --user, as every
         // subcommand); then an engine per governed user met in the log.
-        let base = try loadForTool(policyOptions)
+        let base = try loadForTool(policyOptions, user: userOption.user)
         var engines: [UInt32: LoadedPolicy] = [:]
         func policy(forUID uid: UInt32?) throws -> LoadedPolicy {
-            guard policyOptions.user == nil, let uid, uid != base.uid else { return base }
+            guard userOption.user == nil, let uid, uid != base.uid else { return base }
             if let p = engines[uid] { return p }
             let home = policyOptions.home ?? lookupUser(uid: uid).map(\.home).flatMap { $0.isEmpty ? nil : $0 }
             let engine = try PolicyEngine(policy: base.engine.policy, home: home, governedUID: uid_t(uid))
