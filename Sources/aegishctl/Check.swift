@@ -55,6 +55,7 @@ struct Check: ParsableCommand {
         let environment = try parseEnvOptions(env)
         if batch {
             let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
+        warnIfExamplesFail(p)
             runBatch(p, defaultCwd: cwd, environment: environment)
             return
         }
@@ -70,6 +71,7 @@ struct Check: ParsableCommand {
             text = command.joined(separator: " ")
         }
         let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
+        warnIfExamplesFail(p)
         let outcome: Outcome
         do {
             outcome = try analyseText(text, p, cwd: cwd, environment: environment)

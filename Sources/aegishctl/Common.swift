@@ -121,6 +121,14 @@ private func loadOrThrow(_ o: PolicyOptions, user: String?, environment: [String
     }
 }
 
+/// The live shell refuses everything while an example fails: say so, or a dry run's "allow"
+/// would mislead.
+func warnIfExamplesFail(_ p: LoadedPolicy) {
+    if let why = failingExample(p) {
+        stderrLine("aegishctl: warning: aegish would refuse every command under this policy: \(why)")
+    }
+}
+
 /// The first of the policy's own [[test]] examples that fails (aegish then refuses every
 /// command), decided as `aegishctl test` decides them (cwds moved with --workspace).
 func failingExample(_ p: LoadedPolicy) -> String? {

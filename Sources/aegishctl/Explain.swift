@@ -51,6 +51,7 @@ struct Explain: ParsableCommand {
         let environment = try parseEnvOptions(env)
         let text = try commandText(command: command, file: file)
         let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
+        warnIfExamplesFail(p)
         let script: Script
         do {
             script = try parseCompleteInput(text).script
