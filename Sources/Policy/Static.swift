@@ -36,6 +36,7 @@ public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: S
     var a = Analyzer(engine: engine, cwd: cwd, home: home)
     if !environment.isEmpty {
         a.environment = knownEnvironment(environment, script: script)
+        a.given = Set(environment.keys)
     }
     a.trace = trace
     let saved = engine.trace
@@ -60,6 +61,8 @@ private struct Analyzer {
     var depth = 0
     /// Variables whose value is known (see `knownEnvironment`).
     var environment: [String: String] = [:]
+    /// The names given, known or not (for the explanation of why one is not).
+    var given: Set<String> = []
     var trace: DecisionTrace? = nil
 
     init(engine: PolicyEngine, cwd: String, home: String?) {
@@ -334,8 +337,10 @@ private struct Analyzer {
         func visit(_ p: WordPart) {
             switch p {
             case .param(let pe):
-                if knownValue(pe) == nil { out.append("$\(pe.name)" + (environment[pe.name] != nil ? " is changed by the script" : " is a variable")) }
-                else { out.append("$\(pe.name) would be split or globbed") }
+                if case .none = pe.op {} else { out.append("${\(pe.name)…} is not evaluated without running"); return }
+                if knownValue(pe) != nil { out.append("$\(pe.name) would be split or globbed"); return }
+                out.append("$\(pe.name) " + (given.contains(pe.name) ? "may be changed by the script (or is the shell's own)"
+                                                                    : "is a variable (--env gives its value)"))
             case .commandSub: out.append("a command substitution's output")
             case .arithmetic: out.append("an arithmetic expansion")
             case .tilde(let n): out.append("~\(n) has no known home")

@@ -20,7 +20,8 @@ let shellManagedVariables: Set<String> = ["PWD", "OLDPWD", "RANDOM", "LINENO", "
 func knownEnvironment(_ environment: [String: String], script: Script) -> [String: String] {
     var scan = AssignmentScan()
     scan.script(script)
-    if scan.readsOtherText { return [:] }
+    // `IFS=/` would change how an unquoted value splits: then nothing is taken as known.
+    if scan.readsOtherText || scan.mayChange("IFS") { return [:] }
     return environment.filter { name, _ in
         isVariableName(name) && !shellManagedVariables.contains(name) && !scan.mayChange(name)
     }

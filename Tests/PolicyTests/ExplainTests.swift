@@ -119,7 +119,7 @@ final class ExplainTests: XCTestCase {
         let env = ["D": "src"]
         for s in ["D=x; ls $D", "for D in a b; do ls $D; done", "read D; ls $D", "export D=/etc; ls $D",
                   "ls ${D:=x}", "(( D++ )); ls $D", "eval 'D=/etc'; ls $D", "sh -c 'D=1'; ls $D",
-                  ". ./vars.sh; ls $D", "unset D; ls $D", "f() { local D=/; }; ls $D"] {
+                  ". ./vars.sh; ls $D", "unset D; ls $D", "f() { local D=/; }; ls $D", "IFS=/; ls $D"] {
             let script = try! parseCompleteInput(s).script
             XCTAssertNil(knownEnvironment(env, script: script)["D"], s)
         }
