@@ -14,7 +14,7 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The policy file.", valueName: "file"))
     var policy: String = defaultPolicyFile
 
-    @Option(name: .long, help: ArgumentHelp("The governed user's home, for ~ in the policy and in commands (default: the --user's home, else $HOME).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The governed user's home, for ~ in the policy and in commands (default: HOME given with --env, else the --user's home, else $HOME).", valueName: "dir"))
     var home: String?
 
     @Option(name: .long, help: ArgumentHelp("Relocate the policy's workspace to this directory ($WORKSPACE, and cwds under the old workspace).", valueName: "dir"))

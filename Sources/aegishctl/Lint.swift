@@ -104,7 +104,13 @@ struct Lint: ParsableCommand {
         }
     }
 
-    func finish(_ items: [Item], path: String) throws {
+    func finish(_ unsorted: [Item], path: String) throws {
+        // File order; what has no line (file-wide warnings) last.
+        let items = unsorted.enumerated().sorted { a, b in
+            let la = a.element.location.line == 0 ? Int.max : a.element.location.line
+            let lb = b.element.location.line == 0 ? Int.max : b.element.location.line
+            return (la, a.element.location.column, a.offset) < (lb, b.element.location.column, b.offset)
+        }.map(\.element)
         let errors = items.filter { $0.severity == "error" }.count
         let warnings = items.count - errors
         let code: Int32 = errors > 0 ? errorExit : (strict && warnings > 0 ? 1 : 0)
