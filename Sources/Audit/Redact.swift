@@ -382,6 +382,19 @@ public struct Redactor: Sendable {
         try self.init(patterns: config.redactPatterns, options: config.redactOptions, attached: config.redactAttached)
     }
 
+    /// What is wrong with a redaction pattern (`"missing ')'"`), or nil when it compiles: for the
+    /// policy loader, which reports it at the pattern's line when the policy loads.
+    public static func patternProblem(_ pattern: String) -> String? {
+        do {
+            _ = try ByteRegex(pattern)
+            return nil
+        } catch let e as ByteRegex.ParseError {
+            return e.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
     private static func apply(_ u: [UInt8], _ ranges: [Range<Int>]) -> String {
         var merged: [Range<Int>] = []
         for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !r.isEmpty {

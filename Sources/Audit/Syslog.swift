@@ -82,3 +82,11 @@ final class SyslogSink {
         return u.isEmpty ? "-" : String(decoding: u, as: UTF8.self)
     }
 }
+
+extension AuditConfig {
+    /// The names `syslog_facility` accepts, in facility-code order: the policy loader checks the
+    /// value when the policy loads, so a typo is a load error at its line, not a log that fails
+    /// to open at the first command.
+    public static let syslogFacilities: [String] =
+        SyslogSink.facilities.sorted { $0.value < $1.value }.map(\.key)
+}

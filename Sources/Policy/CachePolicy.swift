@@ -31,12 +31,15 @@
 // Format (written and read by hand, no Foundation): a sequence of fields, each an integer in
 // decimal followed by "\n", or a string as its UTF-8 length, "\n", the bytes, "\n".
 
+import Audit
 import Glibc
+import RateLimit
 
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory (tests).
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-private let cacheMagic = "aegish-compiled-policy 2"
+// Bumped whenever the format changes (3: [audit] and [limits]), so an older cache is ignored.
+private let cacheMagic = "aegish-compiled-policy 3"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
 /// The compiled host patterns too: they depend only on their text.
@@ -211,6 +214,19 @@ extension HostPattern {
     }
 }
 
+/// The policy as the cache stores it, and back: the round trip the tests check.
+func encodeCachedPolicy(_ p: Policy) -> [UInt8] {
+    var w = CacheWriter()
+    w.policy(p)
+    return w.out
+}
+
+func decodeCachedPolicy(_ bytes: [UInt8]) -> Policy? {
+    var r = CacheReader(bytes)
+    guard let p = r.policy(), r.atEnd else { return nil }
+    return p
+}
+
 // MARK: - Writing
 
 private struct CacheWriter {
@@ -249,7 +265,37 @@ private struct CacheWriter {
         for t in p.tests {
             string(t.command); verdict(t.expect); optString(t.rule); optString(t.cwd); location(t.location)
         }
+        audit(p.audit)
+        limits(p.limits)
         string(p.file)
+    }
+
+    mutating func optInt(_ v: Int?) { if let v { int(1); int(v) } else { int(0) } }
+    mutating func bool(_ b: Bool) { int(b ? 1 : 0) }
+
+    mutating func audit(_ a: AuditConfig?) {
+        guard let a else { int(0); return }
+        int(1)
+        string(a.path); bool(a.fsync); string(a.onFailure.rawValue)
+        bool(a.syslog); string(a.syslogSocket); string(a.syslogFacility)
+        strings(a.redactPatterns); strings(a.redactOptions)
+        let attached = a.redactAttached.sorted { $0.key < $1.key }
+        int(attached.count)
+        for (k, v) in attached { string(k); string(v) }
+        optString(a.hostName); optString(a.userName); optInt(a.userID.map { Int($0) }); optString(a.sessionID)
+        optString(a.tty); int(a.lockTimeoutMS)
+    }
+
+    mutating func limits(_ l: LimitConfig?) {
+        guard let l else { int(0); return }
+        int(1)
+        string(l.stateDirectory); string(l.onStateError.rawValue); int(l.walkMaxEntries)
+        int(l.walkMaxMilliseconds); int(l.lockTimeoutMilliseconds); bool(l.durable); int(Int(l.trustedOwner))
+        int(l.classes.count)
+        for c in l.classes {
+            string(c.id); strings(c.commands); strings(c.patterns); int(c.window)
+            optInt(c.maxOperations); optInt(c.maxTargets); string(c.onExceed.rawValue)
+        }
     }
 
     mutating func names(_ n: ResolvedNames) {
@@ -378,9 +424,73 @@ private struct CacheReader {
             t.rule = rule; t.cwd = cwd; t.location = loc
             p.tests.append(t)
         }
-        guard let file = string() else { return nil }
+        guard let audit = audit(), let limits = limits(), let file = string() else { return nil }
+        p.audit = audit; p.limits = limits
         p.file = file
         return p
+    }
+
+    /// nil: malformed; .some(nil): absent.
+    mutating func optInt() -> Int?? {
+        switch int() {
+        case 0: return .some(nil)
+        case 1: guard let v = int() else { return nil }; return .some(v)
+        default: return nil
+        }
+    }
+    mutating func bool() -> Bool? {
+        switch int() { case 0: return false; case 1: return true; default: return nil }
+    }
+
+    /// nil: malformed; .some(nil): the policy has no [audit].
+    mutating func audit() -> AuditConfig?? {
+        switch int() {
+        case 0: return .some(nil)
+        case 1: break
+        default: return nil
+        }
+        guard let path = string(), let fsync = bool(), let onFailure = string().flatMap(AuditConfig.OnFailure.init(rawValue:)),
+              let syslog = bool(), let socket = string(), let facility = string(),
+              let patterns = strings(), let options = strings(), let attachedCount = count() else { return nil }
+        var a = AuditConfig(path: path)
+        a.fsync = fsync; a.onFailure = onFailure; a.syslog = syslog; a.syslogSocket = socket
+        a.syslogFacility = facility; a.redactPatterns = patterns; a.redactOptions = options
+        var attached: [String: String] = [:]
+        for _ in 0..<attachedCount {
+            guard let k = string(), let v = string() else { return nil }
+            attached[k] = v
+        }
+        a.redactAttached = attached
+        guard let host = optString(), let user = optString(), let uid = optInt(), let session = optString(),
+              let tty = optString(), let lockTimeout = int() else { return nil }
+        if let uid { guard let u = UInt32(exactly: uid) else { return nil }; a.userID = u }
+        a.hostName = host; a.userName = user; a.sessionID = session; a.tty = tty; a.lockTimeoutMS = lockTimeout
+        return .some(a)
+    }
+
+    /// nil: malformed; .some(nil): the policy has no [limits]/[[limit]].
+    mutating func limits() -> LimitConfig?? {
+        switch int() {
+        case 0: return .some(nil)
+        case 1: break
+        default: return nil
+        }
+        guard let dir = string(), let onError = string().flatMap(StateErrorPolicy.init(rawValue:)),
+              let walkEntries = int(), let walkMS = int(), let lockMS = int(), let durable = bool(),
+              let owner = int(), let trustedOwner = uid_t(exactly: owner), let classCount = count() else { return nil }
+        var classes: [LimitClass] = []
+        for _ in 0..<classCount {
+            guard let id = string(), let commands = strings(), let patterns = strings(), let window = int(),
+                  let maxOps = optInt(), let maxTargets = optInt(),
+                  let onExceed = string().flatMap(LimitVerdict.init(rawValue:)) else { return nil }
+            classes.append(LimitClass(id: id, commands: commands, patterns: patterns, window: window,
+                                      maxOperations: maxOps, maxTargets: maxTargets, onExceed: onExceed))
+        }
+        let config = LimitConfig(stateDirectory: dir, classes: classes, onStateError: onError,
+                                 walkMaxEntries: walkEntries, walkMaxMilliseconds: walkMS,
+                                 lockTimeoutMilliseconds: lockMS, durable: durable, trustedOwner: trustedOwner)
+        // The loader refused anything invalid; a cache that holds it was not written by the loader.
+        return config.validate().isEmpty ? .some(config) : nil
     }
 
     mutating func names() -> ResolvedNames? {

@@ -296,7 +296,7 @@ private struct Linter {
         }
         if policy.audit == nil {
             warn("W012", SourceLocation(file: policy.file, line: 0, column: 0),
-                 "the policy has no [audit] table: decisions are not logged, and aegishctl replay has nothing to replay",
+                 "the policy has no [audit] table (or it says enabled = false): decisions are not logged, and aegishctl replay has nothing to replay",
                  "add [audit] with file = \"/var/log/aegish/audit.log\" (see aegish-audit(5))")
         }
     }

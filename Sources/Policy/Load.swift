@@ -4,7 +4,8 @@
 // man/aegish-allowlist.5 and turns each problem into a `PolicyLoadError` with the line:column of
 // the offending key or value (found by `KeyLocator`, since TOMLKit reports positions only for
 // syntax errors). Values are kept as written: `~` and `$WORKSPACE` stay unexpanded for the engine.
-// The ownership check and file reading are in LoadFile.swift.
+// The ownership check and file reading are in LoadFile.swift; [audit], [limits] and [[limit]]
+// are read in LoadAuditLimits.swift.
 
 import TOMLKit
 
@@ -64,7 +65,8 @@ func checkPolicy(_ text: String, file: String) -> (policy: Policy?, problems: [P
 
 private let verdictHelp = "use \"allow\", \"ask\" or \"deny\""
 
-private struct PolicyReader {
+/// Internal (not private) only so that LoadAuditLimits.swift can extend it.
+struct PolicyReader {
     let file: String
     let text: String
     var problems: [PolicyLoadError] = []
@@ -175,14 +177,14 @@ private struct PolicyReader {
     mutating func read(_ root: TOMLTable) -> Policy {
         var policy = Policy()
         policy.file = file
-        let sections = ["policy", "paths", "network", "environment", "command", "test"]
+        let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
             case "name", "default", "path", "workspace", "workspace_programs": return "\"\(key)\" belongs in [policy]"
             case "commands": return "write each command as [[command]]"
             case "tests": return "write each test as [[test]]"
             case "read", "write", "deny", "outside": return "\"\(key)\" belongs in [paths] or [network]"
-            default: return nil
+            default: return topLevelAuditLimitsHint(key)
             }
         }
         if let t = table(root, "policy", [.key("policy")], "[policy]") { readPolicy(t, into: &policy) }
@@ -191,6 +193,8 @@ private struct PolicyReader {
         if let t = table(root, "environment", [.key("environment")], "[environment]") {
             readEnvironment(t, into: &policy)
         }
+        readAudit(root, into: &policy)
+        readLimits(root, into: &policy)
         let commandCount = root["command"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "command") {
             if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, of: commandCount,

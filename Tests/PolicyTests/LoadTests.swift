@@ -1,4 +1,5 @@
 import XCTest
+import Audit
 @testable import Policy
 
 final class LoadTests: XCTestCase {
@@ -349,6 +350,8 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(p.commands[0].arguments.first?.id, "git:1")
         XCTAssertEqual(p.tests.last?.rule, "git:1")
         XCTAssertEqual(p.commands[0].optionsWithValue, ["-C", "-c", "--git-dir", "--work-tree"])
+        XCTAssertEqual(p.audit?.redactPatterns, AuditConfig.defaultRedactPatterns + ["(?i)x-internal-key: *([^ ]+)"])
+        XCTAssertEqual(p.limits?.classes.map(\.id), ["delete"])
     }
 
     func testExamplePolicyLoads() throws {
