@@ -2,7 +2,7 @@
 #
 #   make [build]        release build of the shell into bin/aegish (LINK=static-pie by default)
 #   make test           build, swift test, C shim tests, then every tests/*/run
-#   make test-c         the CSys C tests only (tests/csys/test_csys.c)
+#   make test-c         the CSys C tests only (tests/csys/*.c)
 #   make bench          bench/run: aegish vs bash vs dash (markdown table for docs/BENCHMARKS.md)
 #   make corpus         tests/corpus/parse-rate over ../shared/corpora (not part of make test)
 #   make demo           a short demonstration
@@ -121,7 +121,7 @@ test-c: $(CTEST_DIR)/test_csys $(CTEST_DIR)/test_csys_fork
 	else echo "asan:  skipped ($(CC) cannot build with $(SANITIZE))"; fi
 
 CTEST_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -ISources/CSys/include -ISources/CSys
-CTEST_DEPS := tests/csys/test_csys.c $(CSYS_SRC)
+CTEST_DEPS := $(wildcard tests/csys/*.c) $(CSYS_SRC)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 $(CTEST_DIR)/test_csys: $(CTEST_DEPS)

@@ -20,4 +20,8 @@ void csys_reset_signals_for_exec(void);
 /// Async-signal-safe; call with all signals blocked.
 void csys_reset_signals_for_subshell(void);
 
+/// Applies a Landlock ruleset to the calling process: no_new_privs, then landlock_restrict_self.
+/// Async-signal-safe (two system calls). Returns 0 or the errno value.
+int csys_landlock_enforce(int ruleset);
+
 #endif

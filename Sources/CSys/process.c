@@ -38,15 +38,16 @@ static int drop_enforcement_group(void) {
     return 0;
 }
 
-/// THE KERNEL SANDBOX GOES HERE. Called in the child after fork, after the fd permutation, chdir
-/// and setpgid, with all signals blocked, immediately before execve (and in aegish_exec before
-/// execve). It must be async-signal-safe: system calls only (landlock_create_ruleset,
-/// landlock_add_rule, landlock_restrict_self, prctl(PR_SET_NO_NEW_PRIVS)), no allocation.
-/// Anything it needs (rulesets, opened path fds) must be prepared by the parent before fork.
+/// THE KERNEL SANDBOX. Called in the child after fork, after the fd permutation, chdir and
+/// setpgid, with all signals blocked, immediately before execve (and in aegish_exec before
+/// execve). Async-signal-safe: system calls only, no allocation. The Landlock ruleset was built
+/// by the parent (landlock.c); here it is only applied: prctl(PR_SET_NO_NEW_PRIVS) and
+/// landlock_restrict_self. `ruleset` < 0: no sandbox for this program (the caller decided).
 /// Returns 0, or an errno value that is reported to the caller as the exec failure.
-static int sandbox_apply_in_child(void) {
+static int sandbox_apply_in_child(int ruleset) {
     int e = drop_enforcement_group();
     if (e != 0) return e;
+    if (ruleset >= 0) return csys_landlock_enforce(ruleset);
     return 0;
 }
 
@@ -73,12 +74,18 @@ struct spawn_job {
     int base;         // above every target, source and the error pipe
     const char *cwd;
     pid_t pgid;
+    int sandbox;      // Landlock ruleset fd to apply before exec, or -1
     int errfd;        // fork strategy: read end: of the close-on-exec error pipe, else -1
     volatile int err; // clone strategy: errno written here by the child (shared memory)
 };
 
 /// The child between fork and exec. Async-signal-safe. Returns only on failure, with the errno.
 static int child_run(struct spawn_job *job) {
+    // 0. The ruleset first, above everything: a target of the permutation may carry its number.
+    if (job->sandbox >= 0) {
+        job->sandbox = fcntl(job->sandbox, F_DUPFD_CLOEXEC, job->base);
+        if (job->sandbox < 0) return errno;
+    }
     // 1. Duplicate every source high (above every target and source), then 2. place them: the
     //    pairs act simultaneously, and the high copies are close-on-exec so exec drops them.
     for (int i = 0; i < job->nfd; i++) {
@@ -97,7 +104,7 @@ static int child_run(struct spawn_job *job) {
     if (job->pgid >= 0) setpgid(0, job->pgid);  // ignore failure: the leader may be gone already
     if (job->cwd && chdir(job->cwd) != 0) return errno;
     csys_reset_signals_for_exec();
-    int e = sandbox_apply_in_child();
+    int e = sandbox_apply_in_child(job->sandbox);
     if (e != 0) return e;
     sigset_t none;
     sigemptyset(&none);
@@ -181,6 +188,11 @@ enum { SMALL_MAP = 32 };
 
 pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
                    const int *fdmap, int nfd, const char *cwd, pid_t pgid, int *err) {
+    return aegish_spawn_sandboxed(path, argv, envp, fdmap, nfd, cwd, pgid, -1, err);
+}
+
+pid_t aegish_spawn_sandboxed(const char *path, char *const argv[], char *const envp[],
+                             const int *fdmap, int nfd, const char *cwd, pid_t pgid, int sandbox, int *err) {
     int dummy;
     if (!err) err = &dummy;
     *err = 0;
@@ -188,7 +200,7 @@ pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
 
     struct spawn_job job = {
         .path = path, .argv = argv, .envp = envp, .fdmap = fdmap, .nfd = nfd,
-        .base = 3, .cwd = cwd, .pgid = pgid, .errfd = -1,
+        .base = 3, .cwd = cwd, .pgid = pgid, .sandbox = sandbox, .errfd = -1,
     };
     for (int i = 0; i < nfd; i++) {
         int t = fdmap[2 * i], s = fdmap[2 * i + 1];
@@ -196,6 +208,7 @@ pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
         if (t >= job.base) job.base = t + 1;
         if (s >= job.base) job.base = s + 1;
     }
+    if (sandbox >= job.base) job.base = sandbox + 1;
     int small[SMALL_MAP];
     job.high = small;
     if (nfd > SMALL_MAP) {
@@ -231,13 +244,17 @@ pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
 // MARK: - exec (the `exec` builtin)
 
 int aegish_exec(const char *path, char *const argv[], char *const envp[]) {
+    return aegish_exec_sandboxed(path, argv, envp, -1);
+}
+
+int aegish_exec_sandboxed(const char *path, char *const argv[], char *const envp[], int sandbox) {
     if (!path || !argv) { errno = EINVAL; return -1; }
     static struct sigaction saved[NSIG];  // static: ~10 KB is too much for a deep Swift stack
     sigset_t oldmask;
     block_all(&oldmask);
     for (int sig = 1; sig < NSIG; sig++) sigaction(sig, NULL, &saved[sig]);
     csys_reset_signals_for_exec();
-    int e = sandbox_apply_in_child();
+    int e = sandbox_apply_in_child(sandbox);
     if (e == 0) {
         sigset_t none;
         sigemptyset(&none);

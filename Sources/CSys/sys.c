@@ -64,6 +64,21 @@ mode_t aegish_umask_get(void) {
     return m;
 }
 
+/// One bit per descriptor below 4096: the ones aegish keeps for itself (see csys.h).
+static unsigned char internal_fds[4096 / 8];
+
+int aegish_fd_set_internal(int fd, int on) {
+    if (fd < 0 || fd >= 4096) { errno = EBADF; return -1; }
+    if (on) internal_fds[fd / 8] |= (unsigned char)(1u << (fd % 8));
+    else internal_fds[fd / 8] &= (unsigned char)~(1u << (fd % 8));
+    return 0;
+}
+
+int aegish_fd_is_internal(int fd) {
+    if (fd < 0 || fd >= 4096) return 0;
+    return (internal_fds[fd / 8] >> (fd % 8)) & 1;
+}
+
 int aegish_getrlimit(int resource, unsigned long long *soft, unsigned long long *hard) {
     struct rlimit rl;
     if (getrlimit((__rlimit_resource_t)resource, &rl) != 0) return -1;

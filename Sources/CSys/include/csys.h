@@ -40,10 +40,21 @@
 pid_t aegish_spawn(const char *path, char *const argv[], char *const envp[],
                    const int *fdmap, int nfd, const char *cwd, pid_t pgid, int *err);
 
+/// aegish_spawn with a kernel sandbox: `sandbox` is a Landlock ruleset descriptor built by the
+/// parent (aegish_landlock_create and the add functions below), or -1 for none. The child applies
+/// it after the fd permutation, chdir and signal reset, immediately before execve:
+/// prctl(PR_SET_NO_NEW_PRIVS) then landlock_restrict_self. A failure to apply it is reported like
+/// an exec failure (*err), and the program does not run. The ruleset descriptor is never
+/// inherited by the program. aegish_spawn(…) is aegish_spawn_sandboxed(…, -1, err).
+pid_t aegish_spawn_sandboxed(const char *path, char *const argv[], char *const envp[],
+                             const int *fdmap, int nfd, const char *cwd, pid_t pgid, int sandbox, int *err);
+
 /// Replace the shell with a program (the `exec` builtin): resets signals as aegish_spawn does in
 /// its child, applies the same sandbox, then execve. Returns only on failure: -1 with errno.
 /// Note: once the sandbox is in force it cannot be lifted, even when the exec then fails.
 int aegish_exec(const char *path, char *const argv[], char *const envp[]);
+/// aegish_exec with a Landlock ruleset (or -1), applied as aegish_spawn_sandboxed does.
+int aegish_exec_sandboxed(const char *path, char *const argv[], char *const envp[], int sandbox);
 
 /// fork() for shell-level subshells (command substitution, pipelines of builtins, `( … )`).
 /// Flushes all stdio streams first (so buffered output is not written twice). In the child,
@@ -64,6 +75,39 @@ pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped);
 /// Give the terminal `fd` to process group `pgid` (tcsetpgrp with SIGTTOU blocked, so a
 /// background shell can do it without being stopped). Returns 0 or -1 with errno.
 int aegish_tcsetpgrp(int fd, pid_t pgid);
+
+// MARK: - Landlock (landlock.c)
+//
+// Access-right and scope bits are the kernel's (include/uapi/linux/landlock.h): filesystem
+// execute 1<<0, write_file 1<<1, read_file 1<<2, read_dir 1<<3, remove_dir 1<<4,
+// remove_file 1<<5, make_char 1<<6, make_dir 1<<7, make_reg 1<<8, make_sock 1<<9,
+// make_fifo 1<<10, make_block 1<<11, make_sym 1<<12, refer 1<<13 (ABI 2), truncate 1<<14
+// (ABI 3), ioctl_dev 1<<15 (ABI 5); network bind_tcp 1<<0, connect_tcp 1<<1 (ABI 4); scopes
+// abstract_unix_socket 1<<0, signal 1<<1 (ABI 6). The caller masks them by the running ABI.
+
+/// The Landlock ABI version of the running kernel; 0 when Landlock is missing or disabled.
+int aegish_landlock_abi(void);
+/// A new ruleset handling these filesystem and network rights and scopes: its descriptor
+/// (close-on-exec), or -1 with errno. Handled rights are denied unless a rule grants them.
+int aegish_landlock_create(unsigned long long fs, unsigned long long net, unsigned long long scoped);
+/// Path-beneath rules: paths[i] (symlinks followed) is opened with O_PATH and granted access[i]
+/// on it and everything below it. On a path that is not a directory only the file rights
+/// (execute, write_file, read_file, truncate, ioctl_dev) are kept. A path that does not exist or
+/// cannot be reached is skipped (a grant not added only ever means less access). Returns the
+/// number of rules added, or -1 with errno and *failed (may be NULL) set to the index.
+int aegish_landlock_add_paths(int ruleset, const char *const paths[], const unsigned long long access[], int n,
+                              int *failed);
+/// Grants `access` on every entry of directory `dir` except the names in `except`: the way a
+/// deny inside a grant is expressed (the grant goes to the denied entry's siblings). Entries are
+/// opened with O_NOFOLLOW and symlinks get no rule (access through a link is checked along its
+/// target's own path). Returns the number of rules added (0 if `dir` does not exist), or -1.
+int aegish_landlock_add_children(int ruleset, const char *dir, const char *const except[], int nexcept,
+                                 unsigned long long access);
+/// A TCP port rule (network rights, ABI 4). 0 or -1 with errno.
+int aegish_landlock_add_port(int ruleset, unsigned long long port, unsigned long long access);
+/// Applies `ruleset` to the calling process (no_new_privs, then landlock_restrict_self). For tests
+/// and helpers: aegish itself never restricts itself. 0 or -1 with errno.
+int aegish_landlock_enforce(int ruleset);
 
 // MARK: - Signals
 
@@ -113,6 +157,13 @@ int aegish_pipe(int fds[2]);
 int aegish_isatty(int fd);
 /// The current umask, without changing it.
 mode_t aegish_umask_get(void);
+/// Descriptors aegish keeps for itself (Landlock rulesets): a redirection may neither duplicate
+/// one into a program (`cmd 5<&N`: a program holding a ruleset could add rules to it, and every
+/// later command would get them) nor replace it. Mark (on != 0) or unmark; fds ≥ 4096 cannot be
+/// marked (-1, EBADF).
+int aegish_fd_set_internal(int fd, int on);
+/// 1 if aegish_fd_set_internal marked fd, 0 if not.
+int aegish_fd_is_internal(int fd);
 
 // MARK: - Resources and time
 
