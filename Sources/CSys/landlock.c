@@ -99,11 +99,12 @@ static int add_fd(int ruleset, int fd, unsigned long long access, int kind /* S_
 }
 
 int aegish_landlock_add_paths(int ruleset, const char *const paths[], const unsigned long long access[], int n,
-                              int *failed) {
+                              int nosymlinks, int *failed) {
     int added = 0;
     if (failed) *failed = -1;
     for (int i = 0; i < n; i++) {
-        int fd = open(paths[i], O_PATH | O_CLOEXEC);
+        int fd = nosymlinks ? aegish_open_nosymlinks(paths[i], O_PATH | O_CLOEXEC, 0)
+                            : open(paths[i], O_PATH | O_CLOEXEC);
         if (fd < 0) {
             // Not there (yet), or not reachable: nothing to grant, which only ever means less.
             if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP) continue;

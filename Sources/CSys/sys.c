@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,10 @@ int aegish_fd_set_internal(int fd, int on) {
     if (on) internal_fds[fd / 8] |= (unsigned char)(1u << (fd % 8));
     else internal_fds[fd / 8] &= (unsigned char)~(1u << (fd % 8));
     return 0;
+}
+
+int aegish_has_acl(const char *path) {
+    return getxattr(path, "system.posix_acl_access", NULL, 0) > 0 ? 1 : 0;
 }
 
 int aegish_fd_is_internal(int fd) {

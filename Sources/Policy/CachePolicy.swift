@@ -38,8 +38,9 @@ import RateLimit
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory (tests).
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-// Bumped whenever the format changes (3: [audit] and [limits]), so an older cache is ignored.
-private let cacheMagic = "aegish-compiled-policy 3"
+// Bumped whenever the format changes (3: [audit] and [limits]; 4: [policy] kernel), so an older
+// cache is ignored.
+private let cacheMagic = "aegish-compiled-policy 4"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
 /// The compiled host patterns too: they depend only on their text.
@@ -268,7 +269,11 @@ private struct CacheWriter {
         audit(p.audit)
         limits(p.limits)
         string(p.file)
+        kernel(p)
     }
+
+    /// Issue 7's settings, last so that other additions do not interleave with them.
+    mutating func kernel(_ p: Policy) { string(p.kernel.rawValue) }
 
     mutating func optInt(_ v: Int?) { if let v { int(1); int(v) } else { int(0) } }
     mutating func bool(_ b: Bool) { int(b ? 1 : 0) }
@@ -427,7 +432,14 @@ private struct CacheReader {
         guard let audit = audit(), let limits = limits(), let file = string() else { return nil }
         p.audit = audit; p.limits = limits
         p.file = file
+        guard kernel(into: &p) else { return nil }
         return p
+    }
+
+    mutating func kernel(into p: inout Policy) -> Bool {
+        guard let mode = string().flatMap(KernelMode.init(rawValue:)) else { return false }
+        p.kernel = mode
+        return true
     }
 
     /// nil: malformed; .some(nil): absent.

@@ -180,7 +180,7 @@ struct PolicyReader {
         let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
-            case "name", "default", "path", "workspace", "workspace_programs": return "\"\(key)\" belongs in [policy]"
+            case "name", "default", "path", "workspace", "workspace_programs", "kernel": return "\"\(key)\" belongs in [policy]"
             case "commands": return "write each command as [[command]]"
             case "tests": return "write each test as [[test]]"
             case "read", "write", "deny", "outside": return "\"\(key)\" belongs in [paths] or [network]"
@@ -232,7 +232,10 @@ struct PolicyReader {
 
     mutating func readPolicy(_ t: TOMLTable, into policy: inout Policy) {
         let base: TOMLPath = [.key("policy")]
-        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace", "workspace_programs"])
+        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace", "workspace_programs", "kernel"])
+        if let k = string(t, "kernel", base + [.key("kernel")], "policy.kernel") {
+            if let m = KernelMode(rawValue: k) { policy.kernel = m } else { problem(base + [.key("kernel")], "policy.kernel: invalid value \"\(k)\"; use \"required\", \"best-effort\" or \"off\"") }
+        }
         if let name = string(t, "name", base + [.key("name")], "policy.name") {
             if name.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 problem(base + [.key("name")], "policy.name is empty; give the policy a name")

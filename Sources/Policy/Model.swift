@@ -59,6 +59,10 @@ public struct Policy: Sendable {
     public var audit: AuditConfig? = nil
     /// `[limits]` and `[[limit]]`: rate limits on destructive operations. nil: none.
     public var limits: LimitConfig? = nil
+    /// `[policy] kernel`: the kernel sandbox (Landlock) for the programs aegish starts.
+    /// Absent: best-effort, so a policy written before the kernel layer keeps working on a kernel
+    /// without Landlock (and says so); the example policy sets "required".
+    public var kernel: KernelMode = .bestEffort
     /// Directories the shell keeps for itself: the audit log's and the rate-limit state's.
     public var enforcementPaths: [String] {
         var out: [String] = []
@@ -72,6 +76,18 @@ public struct Policy: Sendable {
     /// Where the policy was loaded from.
     public var file: String = ""
     public init() {}
+}
+
+/// How the kernel layer is used (KernelRules.swift, KernelSandbox.swift).
+public enum KernelMode: String, Sendable {
+    /// Every program runs in the sandbox. When the kernel cannot build it (no Landlock, an ABI
+    /// too old for a right the policy needs, any error), no program runs.
+    case required
+    /// The sandbox with what the kernel supports; what is not enforced is said at session start
+    /// (stderr) and in the audit log.
+    case bestEffort = "best-effort"
+    /// No sandbox: only the shell's own checks apply.
+    case off
 }
 
 public struct PathRules: Sendable {

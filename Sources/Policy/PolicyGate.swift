@@ -6,10 +6,16 @@ import Interp
 public final class PolicyGate: Gate {
     public let engine: PolicyEngine
     let shellPath: String
+    /// The kernel sandbox programs run in (`[policy] kernel`).
+    public let kernel: KernelSandbox
 
-    public init(engine: PolicyEngine, shellPath: String) {
+    /// `kernelABI`: the Landlock ABI to assume (tests), nil to ask the kernel.
+    public init(engine: PolicyEngine, shellPath: String, kernelABI: Int? = nil) {
         self.engine = engine
         self.shellPath = shellPath
+        // A nested aegish (a program's `$SHELL -c`) reads the policy and its compiled cache.
+        self.kernel = KernelSandbox(engine: engine, shellPath: shellPath,
+                                    extraReads: [engine.policy.file, defaultPolicyCacheDirectory], abi: kernelABI)
     }
 
     public func decide(_ r: GateRequest) -> GateDecision {
@@ -36,7 +42,11 @@ public final class PolicyGate: Gate {
     public var searchPath: [String]? { engine.policy.searchPath }
 
     public func childEnvironment(_ environment: [String]) -> [String] {
-        engine.childEnvironment(environment, shellPath: shellPath)
+        kernel.environment(engine.childEnvironment(environment, shellPath: shellPath))
+    }
+
+    public func sandbox(for request: GateRequest) -> Sandbox {
+        kernel.sandbox(for: request)
     }
 
     public func summary() -> String {
@@ -58,6 +68,7 @@ public final class PolicyGate: Gate {
         if let read = p.paths.read { s += "read: " + read.joined(separator: " ") + "\n" }
         if !p.paths.deny.isEmpty { s += "never: " + p.paths.deny.joined(separator: " ") + "\n" }
         if !p.network.allow.isEmpty { s += "hosts: " + p.network.allow.joined(separator: " ") + "\n" }
+        s += kernel.summary()
         return s
     }
 }

@@ -80,7 +80,7 @@ static int shell_ruleset(int abi) {
     unsigned long long access[] = {READ_FILE | READ_DIR, EXECUTE, EXECUTE, EXECUTE, EXECUTE,
                                    write_rights(abi), WRITE_FILE};
     int failed = -2;
-    int n = aegish_landlock_add_paths(rs, paths, access, 7, &failed);
+    int n = aegish_landlock_add_paths(rs, paths, access, 7, 0, &failed);
     LCHECK(n >= 4, "add_paths: %d (failed at %d: %s)", n, failed, strerror(errno));
     return rs;
 }
@@ -265,6 +265,17 @@ void test_landlock(char *const *env, const char *tmp, int *passed, int *failed) 
     LCHECK(bits == 0, "sibling grants: bits %d (see body_siblings)", bits);
     LCHECK(aegish_landlock_add_children(rs, "/nonexistent-aegish-test", except, 1, READ_FILE) == 0,
            "missing directory");
+    close(rs);
+
+    // nosymlinks: a path through a symlink gets no rule (keys -> .ssh); a plain one does.
+    rs = aegish_landlock_create(READ_FILE | READ_DIR, 0, 0);
+    char via_link[400], plain[400];
+    snprintf(via_link, sizeof via_link, "%s/keys", dir_home);
+    snprintf(plain, sizeof plain, "%s/a", dir_home);
+    const char *lp[] = {via_link, plain};
+    unsigned long long la[] = {READ_FILE, READ_FILE};
+    LCHECK(aegish_landlock_add_paths(rs, lp, la, 2, 1, NULL) == 1, "nosymlinks added the link's target");
+    LCHECK(aegish_landlock_add_paths(rs, lp, la, 1, 0, NULL) == 1, "following the link adds it");
     close(rs);
 
     if (abi >= 4) {

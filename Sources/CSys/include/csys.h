@@ -90,13 +90,16 @@ int aegish_landlock_abi(void);
 /// A new ruleset handling these filesystem and network rights and scopes: its descriptor
 /// (close-on-exec), or -1 with errno. Handled rights are denied unless a rule grants them.
 int aegish_landlock_create(unsigned long long fs, unsigned long long net, unsigned long long scoped);
-/// Path-beneath rules: paths[i] (symlinks followed) is opened with O_PATH and granted access[i]
-/// on it and everything below it. On a path that is not a directory only the file rights
-/// (execute, write_file, read_file, truncate, ioctl_dev) are kept. A path that does not exist or
-/// cannot be reached is skipped (a grant not added only ever means less access). Returns the
-/// number of rules added, or -1 with errno and *failed (may be NULL) set to the index.
+/// Path-beneath rules: paths[i] is opened with O_PATH and granted access[i] on it and everything
+/// below it. Symlinks are followed, unless `nosymlinks`: then a path that passes through any
+/// symlink is skipped (for programs the policy checked by their canonical path: a symlink swapped
+/// in afterwards must not move the grant onto another file). On a path that is not a directory
+/// only the file rights (execute, write_file, read_file, truncate, ioctl_dev) are kept. A path
+/// that does not exist or cannot be reached is skipped (a grant not added only ever means less
+/// access). Returns the number of rules added, or -1 with errno and *failed (may be NULL) set to
+/// the index.
 int aegish_landlock_add_paths(int ruleset, const char *const paths[], const unsigned long long access[], int n,
-                              int *failed);
+                              int nosymlinks, int *failed);
 /// Grants `access` on every entry of directory `dir` except the names in `except`: the way a
 /// deny inside a grant is expressed (the grant goes to the denied entry's siblings). Entries are
 /// opened with O_NOFOLLOW and symlinks get no rule (access through a link is checked along its
@@ -108,6 +111,35 @@ int aegish_landlock_add_port(int ruleset, unsigned long long port, unsigned long
 /// Applies `ruleset` to the calling process (no_new_privs, then landlock_restrict_self). For tests
 /// and helpers: aegish itself never restricts itself. 0 or -1 with errno.
 int aegish_landlock_enforce(int ruleset);
+
+// MARK: - TCP (net.c: the session's HTTP proxy)
+
+/// A close-on-exec TCP listener on 127.0.0.1, on a port the kernel picks (*port). -1 with errno.
+int aegish_tcp_listen_loopback(int *port);
+/// accept4 with SOCK_CLOEXEC, EINTR retried.
+int aegish_tcp_accept(int fd);
+/// A connected close-on-exec socket to host:port (every address the resolver gives is tried,
+/// each within timeout_ms). `loopback_only`: connect to 127.0.0.1 without asking the resolver
+/// (localhost names, RFC 6761). -1 with errno; when the name did not resolve, errno is ENOENT
+/// and *gai_error (may be NULL) holds the resolver's code (aegish_gai_strerror).
+int aegish_tcp_connect(const char *host, int port, int loopback_only, int timeout_ms, int *gai_error);
+const char *aegish_gai_strerror(int code);
+/// SO_RCVTIMEO and SO_SNDTIMEO.
+int aegish_set_io_timeout(int fd, int ms);
+/// send(MSG_NOSIGNAL) until everything is written. 0 or -1 with errno.
+int aegish_send_all(int fd, const void *buf, size_t n);
+/// Copies bytes both ways between two connected sockets until both directions have ended
+/// (an EOF is passed on as a half close), one side resets, or nothing moves for idle_timeout_ms.
+/// Returns 0 (ended), 1 (idle timeout) or -1.
+int aegish_relay(int a, int b, int idle_timeout_ms);
+/// In the proxy helper right after fork: own session (no terminal signals), killed when
+/// `parent` exits (PR_SET_PDEATHSIG; exits at once if it already has), aegish's setgid group
+/// dropped, the listener moved to fd 3, 0-2 on /dev/null, every other descriptor closed, SIGPIPE
+/// and SIGCHLD ignored (connection handlers are reaped by the kernel), other signals default.
+/// Returns the listener's new descriptor (3) or -1.
+int aegish_proxy_helper_setup(int listenfd, pid_t parent);
+/// PR_SET_PDEATHSIG(SIGKILL), and _exit(0) at once if `parent` is already gone.
+int aegish_die_with_parent(pid_t parent);
 
 // MARK: - Signals
 
@@ -164,6 +196,8 @@ mode_t aegish_umask_get(void);
 int aegish_fd_set_internal(int fd, int on);
 /// 1 if aegish_fd_set_internal marked fd, 0 if not.
 int aegish_fd_is_internal(int fd);
+/// 1 if `path` carries a POSIX access ACL (permission bits alone do not tell who may open it).
+int aegish_has_acl(const char *path);
 
 // MARK: - Resources and time
 

@@ -1,0 +1,434 @@
+import Glibc
+import CSys
+import Interp
+
+// The policy compiled into kernel rules (Landlock) for the programs aegish starts (issue 7).
+// The shell's own checks stop at the first allowed interpreter; these rules hold inside it:
+//
+//  * execute: only the programs the policy allows — each rule's resolved binary whose verdict is
+//    allow (a binary that only `ask`s is added for the one command a person approved), the
+//    interpreters of allowed scripts, the helpers an allowed tool runs as part of itself (git's
+//    git-core, the compiler's passes, as and ld), aegish itself (so `$SHELL -c` comes back to the
+//    policy), the dynamic loader, and the workspace when `workspace_programs = "allow"`. Shells
+//    never: aegish runs `sh -c` itself.
+//  * write (write_file, truncate, make_*, remove_*, refer): only under `paths.write`, plus the
+//    devices every program may use (/dev/null, /dev/tty, …).
+//  * read (read_file, read_dir): handled only when the policy restricts reads or denies a path
+//    that reads would otherwise reach. Then: `paths.read` (or "/" when reads are open), the write
+//    paths, and what a dynamically linked program needs (`systemReads`).
+//  * TCP connect: only to the session's HTTP proxy (KernelSandbox, Proxy.swift) when the policy
+//    names hosts; nowhere when it names none.
+//
+// Landlock only grants. "All of / except ~/.ssh" is expressed by granting the siblings along the
+// path to each denied entry: the entries of / except home, of /home except the user's, of the
+// user's home except .ssh (and the directories themselves for listing). What cannot be expressed
+// is a gap, reported (`gaps`) and never silent: a deny with a glob (/proc/*/environ), or a deny
+// inside a *writable* tree (a writable directory must be granted whole, or files created in it
+// later could not be written). A deny the governed user could not read anyway (root-only files
+// such as /etc/shadow) needs no rule.
+
+/// Landlock access rights: the kernel ABI's bits (see csys.h).
+public struct LandlockAccess: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let execute = LandlockAccess(rawValue: 1 << 0)
+    public static let writeFile = LandlockAccess(rawValue: 1 << 1)
+    public static let readFile = LandlockAccess(rawValue: 1 << 2)
+    public static let readDir = LandlockAccess(rawValue: 1 << 3)
+    public static let removeDir = LandlockAccess(rawValue: 1 << 4)
+    public static let removeFile = LandlockAccess(rawValue: 1 << 5)
+    public static let makeChar = LandlockAccess(rawValue: 1 << 6)
+    public static let makeDir = LandlockAccess(rawValue: 1 << 7)
+    public static let makeReg = LandlockAccess(rawValue: 1 << 8)
+    public static let makeSock = LandlockAccess(rawValue: 1 << 9)
+    public static let makeFifo = LandlockAccess(rawValue: 1 << 10)
+    public static let makeBlock = LandlockAccess(rawValue: 1 << 11)
+    public static let makeSym = LandlockAccess(rawValue: 1 << 12)
+    /// ABI 2: link or rename into another directory.
+    public static let refer = LandlockAccess(rawValue: 1 << 13)
+    /// ABI 3: truncate(2), ftruncate, O_TRUNC.
+    public static let truncate = LandlockAccess(rawValue: 1 << 14)
+
+    public static let read: LandlockAccess = [.readFile, .readDir]
+    /// Everything that changes the file system.
+    public static let write: LandlockAccess = [.writeFile, .removeDir, .removeFile, .makeChar, .makeDir, .makeReg,
+                                               .makeSock, .makeFifo, .makeBlock, .makeSym, .refer, .truncate]
+    /// The filesystem rights the running ABI knows.
+    public static func supported(abi: Int) -> LandlockAccess {
+        guard abi >= 1 else { return [] }
+        var all = LandlockAccess(rawValue: (1 << 13) - 1)
+        if abi >= 2 { all.insert(.refer) }
+        if abi >= 3 { all.insert(.truncate) }
+        return all
+    }
+
+    /// Short words for summaries: "x" execute, "r" read, "w" write.
+    var letters: String {
+        (contains(.execute) ? "x" : "") + (isDisjoint(with: .read) ? "" : "r") + (isDisjoint(with: .write) ? "" : "w")
+    }
+}
+
+/// Landlock network rights and scopes (kernel ABI bits).
+public enum LandlockNet {
+    public static let connectTCP: UInt64 = 1 << 1
+    /// ABI 6 scopes: no connecting to abstract Unix sockets, no signals, outside the domain.
+    public static let scopeAbstractUnixSocket: UInt64 = 1 << 0
+    public static let scopeSignal: UInt64 = 1 << 1
+}
+
+/// One path-beneath rule: `access` on `path` and everything below it.
+public struct KernelGrant: Hashable, Sendable {
+    public var path: String
+    public var access: LandlockAccess
+    /// Opened without following any symlink: programs are granted by the canonical path the
+    /// policy checked, so a symlink swapped in later cannot move the grant onto another file.
+    public var exact: Bool
+    public init(_ path: String, _ access: LandlockAccess, exact: Bool = false) {
+        self.path = path; self.access = access; self.exact = exact
+    }
+}
+
+/// `access` on every entry of `directory` except `except`: how a deny inside a grant is expressed.
+public struct KernelSiblingGrant: Hashable, Sendable {
+    public var directory: String
+    public var except: [String]
+    public var access: LandlockAccess
+}
+
+/// Something the policy says that the kernel layer does not enforce for programs.
+public struct KernelGap: Equatable, Sendable {
+    /// The policy entry it is about, as written (e.g. "/proc/*/environ").
+    public var entry: String
+    public var message: String
+}
+
+/// The rules for one ruleset (the policy's, plus what one command adds).
+public struct KernelRules: Hashable, Sendable {
+    /// Filesystem rights the ruleset handles (denied unless granted).
+    public var handled: LandlockAccess = []
+    public var grants: [KernelGrant] = []
+    public var siblings: [KernelSiblingGrant] = []
+    /// TCP connect is handled: only `ports` may be reached.
+    public var restrictsConnect = false
+    public var ports: [UInt16] = []
+}
+
+/// What the policy's paths and network settings mean for the kernel, before any program is
+/// looked at (PolicyEngine.kernelCoverage).
+public struct KernelCoverage: Sendable {
+    /// Canonical trees programs may write.
+    public var writeRoots: [String]
+    /// Denied paths that reads would reach: taken out by sibling grants.
+    public var readDenies: [String]
+    /// Trees programs may read (before the system reads are added); nil: reads not handled.
+    public var readRoots: [String]?
+    public var gaps: [KernelGap]
+    public var restrictsConnect: Bool
+    public var usesProxy: Bool
+    public var neededABI: Int
+}
+
+/// The policy's kernel rules, compiled once per session (PolicyEngine.compileKernelPlan).
+public struct KernelPlan: Sendable {
+    public var mode: KernelMode
+    public var rules: KernelRules
+    /// Canonical program files with execute, and trees with execute (the workspace), to tell
+    /// whether a command's own program must be added.
+    public var executables: Set<String>
+    public var executableTrees: [String]
+    public var gaps: [KernelGap]
+    /// The ABI the rules need in full: 3 (truncate), 4 when TCP connect is restricted.
+    public var neededABI: Int
+    /// The policy names hosts: programs reach them through the session's proxy.
+    public var usesProxy: Bool
+    /// Whether reads are handled at all.
+    public var restrictsReads: Bool
+}
+
+extension KernelPlan {
+    /// What each missing ABI level costs, for best-effort reports and required refusals.
+    public func shortfalls(abi: Int) -> [String] {
+        if abi < 1 { return ["the kernel has no Landlock (not built in, or not in the lsm= boot list): nothing a program does is confined"] }
+        var out: [String] = []
+        if abi < 3 && rules.handled.contains(.truncate) {
+            out.append("truncating files outside the write paths is not prevented (Landlock ABI \(abi); 3 needed)")
+        }
+        if abi < 2 && rules.handled.contains(.refer) {
+            out.append("renames and links across directories are refused everywhere (Landlock ABI 1)")
+        }
+        if abi < 4 && rules.restrictsConnect {
+            out.append("TCP connections are not restricted (Landlock ABI \(abi); 4 needed): a program that ignores the proxy reaches any host")
+        }
+        return out
+    }
+}
+
+/// What every dynamically linked program reads (loader cache, libraries, locale, time zone, user
+/// and host databases, CA certificates, terminal descriptions, devices, /proc), granted when the
+/// policy restricts reads. /usr holds only system files, nothing secret; /proc is needed by many
+/// runtimes (it also exposes the user's other processes, as `ps` would: ptrace rules still apply).
+public let systemReads = [
+    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ld.so.preload",
+    "/etc/localtime", "/etc/timezone", "/etc/locale.alias", "/etc/locale.conf", "/etc/default/locale",
+    "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/hosts", "/etc/resolv.conf",
+    "/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/ssl", "/etc/ca-certificates", "/etc/pki",
+    "/etc/terminfo", "/etc/magic", "/etc/mime.types", "/etc/alternatives",
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/pts", "/dev/ptmx",
+    "/proc", "/sys/devices/system/cpu", "/sys/fs/cgroup",
+]
+
+/// Devices every program may write whatever the write paths say (PolicyEngine.alwaysOpen).
+public let deviceWrites = ["/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/pts", "/dev/ptmx"]
+
+/// Dynamic loaders (PT_INTERP): opened for execution by the kernel for every dynamically linked
+/// program, so they need execute.
+let dynamicLoaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3",
+                      "/lib/ld-linux.so.2", "/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", "/lib64/ld64.so.2"]
+
+/// Programs an allowed tool runs as part of its own work (not commands of the agent's): git's
+/// helpers (git-remote-https, …), a C compiler's passes and the assembler and linker it calls.
+/// Directories get execute as a whole; bare names are resolved through the policy's search path.
+func companions(of binary: String) -> [String] {
+    let base = basename(binary)
+    if base == "git" { return ["/usr/lib/git-core", "/usr/libexec/git-core"] }
+    if base.contains("gcc") || base.contains("g++") || ["cc", "c++", "cpp"].contains(base) {
+        return ["/usr/lib/gcc", "/usr/libexec/gcc", "as", "ld"]
+    }
+    if base.hasPrefix("clang") { return ["as", "ld", "ld.lld"] }
+    if base == "rustc" || base == "cargo" { return ["cc", "ld"] }
+    if base == "go" {
+        // GOROOT/pkg/tool (compile, link, asm, vet): GOROOT is the parent of the binary's bin/.
+        let dir = parentPath(binary)
+        if lastComponent(dir) == "bin" { return [parentPath(dir) + "/pkg/tool"] }
+    }
+    return []
+}
+
+extension PathPattern {
+    /// The canonical path the pattern's leading literal components name, and whether the
+    /// pattern is exactly that (no glob anywhere).
+    var literalRoot: (path: String, exact: Bool) {
+        var comps: [String] = []
+        for p in parts {
+            guard case .literal(let s) = p else { return ("/" + comps.joined(separator: "/"), false) }
+            comps.append(s)
+        }
+        return ("/" + comps.joined(separator: "/"), true)
+    }
+}
+
+/// `path` is `root` or below it (canonical paths).
+func isWithin(_ path: String, _ root: String) -> Bool {
+    root == "/" || path == root || path.hasPrefix(root + "/")
+}
+
+extension PolicyEngine {
+    /// Compiles the policy's kernel rules. `shellPath` is aegish itself (execute, so `$SHELL -c`
+    /// from a program comes back to the policy); `extraReads` are files a nested aegish needs
+    /// (the policy, the compiled-policy cache).
+    public func compileKernelPlan(shellPath: String, extraReads: [String] = []) -> KernelPlan {
+        var gaps: [KernelGap] = []
+        var rules = KernelRules()
+
+        // Execute: the allowed programs and what they need to run.
+        var exec = Set<String>()
+        var trees: [String] = []
+        func addProgram(_ p: String, canonical: Bool = false) {
+            let c = canonical ? p : canonicalPath(p, cwd: "/")
+            guard !shellProgramNames.contains(basename(c)), exec.insert(c).inserted else { return }
+            for extra in interpreterChain(c) { addProgram(extra) }
+        }
+        // rulesByBinary's keys are canonical already.
+        for (binary, indices) in rulesByBinary
+        where indices.allSatisfy({ policy.commands[$0].verdict == .allow }) && untrustedBinary(binary) == nil {
+            addProgram(binary, canonical: true)
+        }
+        // Companions, to a fixpoint (rustc → cc → as, ld).
+        var queue = Array(exec)
+        while let b = queue.popLast() {
+            for c in companions(of: b) {
+                if c.hasPrefix("/") {
+                    let d = canonicalPath(c, cwd: "/")
+                    var st = stat()
+                    if stat(d, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, !trees.contains(d) { trees.append(d) }
+                } else if let r = resolve(c) {
+                    let before = exec.count
+                    addProgram(r)
+                    if exec.count > before { queue.append(canonicalPath(r, cwd: "/")) }
+                }
+            }
+        }
+        addProgram(shellPath)
+        for l in dynamicLoaders where access(l, F_OK) == 0 { exec.insert(canonicalPath(l, cwd: "/")) }
+        if policy.workspacePrograms == .allow, let ws = workspaceRoot { trees.append(ws) }
+
+        let cov = kernelCoverage()
+        gaps += cov.gaps
+        let writeRoots = cov.writeRoots, readDenies = cov.readDenies
+        let writeAccess: LandlockAccess = .write
+        for w in writeRoots { rules.grants.append(KernelGrant(w, writeAccess)) }
+        for d in deviceWrites { rules.grants.append(KernelGrant(d, [.writeFile, .readFile])) }
+
+        let readRoots = cov.readRoots
+        let restrictsReads = readRoots != nil
+        if var roots = readRoots {
+            roots += writeRoots + systemReads + extraReads
+            // Libraries and data of programs outside /usr (/opt/x/bin/tool → /opt/x).
+            for b in exec.union(trees) {
+                let dir = parentPath(b)
+                if ["bin", "sbin"].contains(lastComponent(dir)) {
+                    let prefix = parentPath(dir)
+                    if prefix != "/" && prefix != "/usr" { roots.append(prefix) }
+                }
+            }
+            addReads(roots.map { canonicalPath($0, cwd: "/") }, denies: readDenies, into: &rules)
+        }
+
+        let fileRead: LandlockAccess = restrictsReads ? .readFile : []
+        for e in exec.sorted() { rules.grants.append(KernelGrant(e, LandlockAccess.execute.union(fileRead), exact: true)) }
+        for t in trees { rules.grants.append(KernelGrant(t, LandlockAccess.execute.union(restrictsReads ? .read : []))) }
+
+        rules.handled = LandlockAccess.execute.union(.write).union(restrictsReads ? .read : [])
+        rules.restrictsConnect = cov.restrictsConnect
+        return KernelPlan(mode: policy.kernel, rules: rules, executables: exec, executableTrees: trees, gaps: gaps,
+                          neededABI: cov.neededABI, usesProxy: cov.usesProxy, restrictsReads: restrictsReads)
+    }
+
+    /// The cheap part of the compilation (no program is looked at): which trees are writable,
+    /// which denies need sibling grants, whether reads and connects are handled, and the gaps.
+    /// Used at session start for the best-effort report, and by `compileKernelPlan`.
+    public func kernelCoverage() -> KernelCoverage {
+        var gaps: [KernelGap] = []
+        // Writes, and the denies: each either needs no rule (the user cannot reach it anyway),
+        // is expressed by sibling grants (reads), or is a gap.
+        var writeRoots: [String] = []
+        for p in writePatterns {
+            let (root, exact) = p.literalRoot
+            if !exact {
+                gaps.append(KernelGap(entry: p.text, message: "paths.write \(p.text) has a glob; programs may not write there (the kernel grants literal paths only)"))
+                continue
+            }
+            if root.hasPrefix("/proc/self/") || root == "/proc/self" { continue }   // /dev/stdout & co.
+            writeRoots.append(root)
+        }
+        var readDenies: [String] = []
+        for p in denyPatterns {
+            let (root, exact) = p.literalRoot
+            if !exact {
+                gaps.append(KernelGap(entry: p.text, message: "paths.deny \(p.text) has a glob, which the kernel layer cannot express: programs can read what it matches (and change it, inside the write paths)"))
+                continue
+            }
+            // A deny covering a whole write root takes it away (as decidePath does: deny first).
+            writeRoots.removeAll { isWithin($0, root) }
+            guard governedUserCanReach(root) else { continue }
+            if let w = writeRoots.first(where: { isWithin(root, $0) }) {
+                gaps.append(KernelGap(entry: p.text, message: "paths.deny \(p.text) is inside the writable \(w); programs can read and change it (a writable tree is granted whole, or files created in it could not be written)"))
+                continue
+            }
+            readDenies.append(root)
+        }
+        // Reads.
+        let readRoots: [String]?
+        if let reads = readPatterns, !reads.contains(where: { $0.covers("/") }) {
+            var roots: [String] = []
+            for p in reads {
+                let (root, exact) = p.literalRoot
+                if exact { roots.append(root) } else {
+                    gaps.append(KernelGap(entry: p.text, message: "paths.read \(p.text) has a glob; programs may not read there (the kernel grants literal paths only)"))
+                }
+            }
+            readRoots = roots
+        } else {
+            readRoots = readDenies.isEmpty ? nil : ["/"]
+        }
+        let restrictsConnect = policy.network.outside != .allow
+        if !restrictsConnect && !policy.network.deny.isEmpty {
+            gaps.append(KernelGap(entry: "network.deny", message: "network.deny is not enforced for programs while [network] outside = \"allow\" (the kernel layer confines connections only when hosts are allowlisted)"))
+        }
+        return KernelCoverage(writeRoots: writeRoots, readDenies: readDenies, readRoots: readRoots, gaps: gaps,
+                              restrictsConnect: restrictsConnect,
+                              usesProxy: restrictsConnect && !policy.network.allow.isEmpty,
+                              neededABI: restrictsConnect ? 4 : 3)
+    }
+
+    /// A script's interpreter (`#!/usr/bin/python3`), and for `#!/usr/bin/env NAME` the program
+    /// env would find through the policy's search path.
+    func interpreterChain(_ program: String) -> [String] {
+        guard let words = shebang(program), let first = words.first, first.hasPrefix("/") else { return [] }
+        var out = [first]
+        if basename(first) == "env", let name = words.dropFirst().first(where: { !$0.hasPrefix("-") && !$0.contains("=") }),
+           let r = resolve(name) {
+            out.append(r)
+        }
+        return out
+    }
+
+    /// Read grants on `roots`, with every denied path taken out by granting its siblings.
+    func addReads(_ roots: [String], denies: [String], into rules: inout KernelRules) {
+        var seen = Set<String>()
+        var kept: [String] = []
+        for r in roots where seen.insert(r).inserted {
+            if denies.contains(where: { isWithin(r, $0) }) { continue }   // inside a denied path
+            kept.append(r)
+        }
+        // A root already covered by another (with no deny in between) adds nothing.
+        let plain = kept.filter { r in !denies.contains { isWithin($0, r) } }
+        kept = kept.filter { r in
+            !plain.contains { other in other != r && isWithin(r, other) }
+        }
+        for r in kept {
+            let inside = denies.filter { isWithin($0, r) && $0 != r }
+            if inside.isEmpty {
+                rules.grants.append(KernelGrant(r, .read))
+            } else {
+                expand(r, denies: inside, into: &rules)
+            }
+        }
+    }
+
+    /// Grants read on `dir`'s entries except the ones leading to `denies` (all strictly below
+    /// `dir`), and recurses along those. The directories on the way keep read_dir, so `ls ~`
+    /// works; the names inside a denied directory can then be listed, never read.
+    private func expand(_ dir: String, denies: [String], into rules: inout KernelRules) {
+        let prefix = dir == "/" ? "/" : dir + "/"
+        var next: [String: [String]] = [:]   // child name → denies below it (empty: the child itself)
+        for d in denies {
+            let rest = d.dropFirst(prefix.count)
+            let name = String(rest.prefix { $0 != "/" })
+            if rest.count == name.count { next[name, default: []] = [] } else if next[name] != [] {
+                next[name, default: []].append(d)
+            }
+        }
+        rules.grants.append(KernelGrant(dir, .readDir))
+        rules.siblings.append(KernelSiblingGrant(directory: dir, except: next.keys.sorted(), access: .read))
+        for (name, below) in next.sorted(by: { $0.key < $1.key }) where !below.isEmpty {
+            expand(prefix + name, denies: below, into: &rules)
+        }
+    }
+
+    /// Whether the governed user could open `path` at all by its permissions: every directory on
+    /// the way searchable, and the entry readable (a file) or searchable (a directory). Anything
+    /// unusual — ACLs, an unknown user, root — counts as reachable.
+    func governedUserCanReach(_ path: String) -> Bool {
+        if governedUID == 0 { return true }
+        var prefix = ""
+        let comps = path.split(separator: "/")
+        for (i, c) in comps.enumerated() {
+            prefix += "/" + c
+            var st = stat()
+            guard stat(prefix, &st) == 0 else { return true }   // not there: could appear later
+            if aegish_has_acl(prefix) != 0 { return true }
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            let last = i == comps.count - 1
+            let need: mode_t = (isDir ? 0o1 : 0) | (last && !isDir ? 0o4 : 0)
+            if need == 0 { continue }
+            let bits: mode_t
+            if st.st_uid == governedUID { bits = (st.st_mode >> 6) & 7 }
+            else if userInGroup(governedUID, st.st_gid) { bits = (st.st_mode >> 3) & 7 }
+            else { bits = st.st_mode & 7 }
+            if bits & need != need { return false }
+        }
+        return true
+    }
+}

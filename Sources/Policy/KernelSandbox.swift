@@ -1,0 +1,300 @@
+import Glibc
+import CSys
+import Interp
+
+// The kernel sandbox of one session (one aegish process): compiles the policy's kernel rules on
+// the first program started, builds Landlock rulesets from them in the parent and caches their
+// descriptors by what a command adds to the policy's rules (most commands add nothing and share
+// one), starts the session's HTTP proxy when the policy names hosts, and says what is not
+// enforced. aegish itself is never restricted: each program gets the ruleset between fork and
+// exec (CSys aegish_spawn_sandboxed).
+//
+// Fail closed: with `kernel = "required"` a missing Landlock, an ABI too old for a right the
+// policy needs, or any error while building refuses the program with the reason. With
+// "best-effort" the same is said (session start, audit log) and the program runs with what the
+// kernel can do. A forked subshell inherits the cache and the proxy.
+
+public final class KernelSandbox {
+    let engine: PolicyEngine
+    let shellPath: String
+    let extraReads: [String]
+    public let mode: KernelMode
+    /// The running kernel's Landlock ABI version (0: none).
+    public let abi: Int
+    private var compiled: KernelPlan? = nil
+    /// Ruleset descriptors by the sorted extra programs their command added.
+    private var rulesets: [[String]: Int32] = [:]
+    private var proxy: ProxyHandle? = nil
+    private var proxyFailure: String? = nil
+    /// Writes warnings (best-effort downgrades that happen after start).
+    public var warn: (String) -> Void = { line in
+        var s = line + "\n"
+        s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// `abi`: the kernel's Landlock ABI, or nil to ask the kernel (tests pass one).
+    public init(engine: PolicyEngine, shellPath: String, extraReads: [String] = [], abi: Int? = nil) {
+        self.engine = engine
+        self.shellPath = shellPath
+        self.extraReads = extraReads
+        self.mode = engine.policy.kernel
+        self.abi = mode == .off ? 0 : (abi ?? Int(aegish_landlock_abi()))
+    }
+
+    /// The policy's rules (compiled on first use: the programs it allows are looked at then).
+    public var plan: KernelPlan {
+        if let p = compiled { return p }
+        let p = engine.compileKernelPlan(shellPath: shellPath, extraReads: extraReads)
+        compiled = p
+        return p
+    }
+
+    // MARK: What is not enforced
+
+    /// Everything the policy says that programs are not held to on this kernel: gaps in what
+    /// Landlock can express, and (best-effort) what this kernel's ABI lacks. Cheap: the
+    /// programs are not looked at.
+    public func notEnforced() -> [String] {
+        guard mode != .off else { return ["kernel = \"off\": programs are not confined by the kernel"] }
+        let cov = engine.kernelCoverage()
+        var out = cov.gaps.map(\.message)
+        if mode == .bestEffort {
+            out += shortfalls(cov)
+        }
+        return out
+    }
+
+    private func shortfalls(_ cov: KernelCoverage) -> [String] {
+        let p = KernelPlan(mode: mode, rules: KernelRules(handled: .write, restrictsConnect: cov.restrictsConnect),
+                           executables: [], executableTrees: [], gaps: [], neededABI: cov.neededABI,
+                           usesProxy: cov.usesProxy, restrictsReads: cov.readRoots != nil)
+        return p.shortfalls(abi: abi)
+    }
+
+    /// The lines printed at session start in best-effort mode (empty when everything holds).
+    public func startupWarnings() -> [String] {
+        guard mode == .bestEffort else { return [] }
+        let lines = notEnforced()
+        return lines.map { "aegish: kernel best-effort: not enforced for programs: " + $0 }
+    }
+
+    /// One short phrase for the audit log's aegish.sandbox field.
+    public func auditNote() -> String {
+        switch mode {
+        case .off: return "off"
+        case .required: return "landlock \(abi), required"
+        case .bestEffort:
+            let missing = notEnforced()
+            return abi < 1 ? "none (no Landlock), best-effort" :
+                "landlock \(abi), best-effort" + (missing.isEmpty ? "" : "; not enforced: " + missing.joined(separator: "; "))
+        }
+    }
+
+    /// For `allowed`: the mode and what programs are held to, then what is not enforced.
+    public func summary() -> String {
+        var s = "kernel: \(mode.rawValue)"
+        switch mode {
+        case .off: return s + ": programs are not confined by the kernel\n"
+        case .required, .bestEffort:
+            s += abi >= 1 ? " (Landlock ABI \(abi))\n" : " (this kernel has no Landlock)\n"
+        }
+        for line in describe(program: nil) { s += "  " + line + "\n" }
+        return s
+    }
+
+    /// The kernel rules a command would run under, as short lines (`allowed`, `aegishctl check`
+    /// and `explain`). `program`: the command's resolved program, for what it adds.
+    public func describe(program: String?) -> [String] {
+        guard mode != .off else { return ["none (kernel = \"off\")"] }
+        let plan = self.plan
+        var out: [String] = []
+        if abi < 1 {
+            out.append(mode == .required ? "refused: this kernel has no Landlock and the policy requires it"
+                                         : "none: this kernel has no Landlock (best-effort)")
+        } else if mode == .required && abi < plan.neededABI {
+            out.append("refused: Landlock ABI \(abi) is too old for this policy (\(plan.neededABI) needed)")
+        }
+        var exec = "execute: \(plan.executables.count) programs the policy allows (with aegish and the dynamic loader)"
+        if !plan.executableTrees.isEmpty { exec += ", and anything under " + plan.executableTrees.joined(separator: ", ") }
+        if let program {
+            let extra = extraPrograms(program, plan)
+            if !extra.isEmpty { exec += "; this command adds " + extra.joined(separator: ", ") }
+        }
+        out.append(exec)
+        let cov = engine.kernelCoverage()
+        out.append("write: " + (cov.writeRoots.isEmpty ? "nothing" : cov.writeRoots.joined(separator: " "))
+                   + " (and /dev/null, /dev/tty)")
+        if let reads = cov.readRoots {
+            if reads == ["/"] {
+                out.append("read: everything except " + cov.readDenies.joined(separator: " "))
+            } else {
+                out.append("read: " + reads.joined(separator: " ") + ", the write paths and the system files programs need"
+                           + (cov.readDenies.isEmpty ? "" : ", except " + cov.readDenies.joined(separator: " ")))
+            }
+        } else {
+            out.append("read: everything (reads are not restricted)")
+        }
+        if !cov.restrictsConnect {
+            out.append("network: not restricted ([network] outside = \"allow\")")
+        } else if cov.usesProxy {
+            out.append("network: TCP only to the session's HTTP proxy on 127.0.0.1, which allows the hosts in network.allow")
+        } else {
+            out.append("network: no TCP connections (network.allow is empty)")
+        }
+        for gap in notEnforced() { out.append("not enforced: " + gap) }
+        return out
+    }
+
+    // MARK: The sandbox of one program
+
+    /// The sandbox for an allowed exec of `request.path`.
+    public func sandbox(for request: GateRequest) -> Sandbox {
+        guard mode != .off, case .exec = request.action else { return .none }
+        if abi < 1 {
+            if mode == .required {
+                return .refused(reason: "kernel: the policy requires the kernel sandbox (kernel = \"required\") and this "
+                                + "kernel has no Landlock; nothing runs until an administrator enables it (lsm=…,landlock) "
+                                + "or sets kernel = \"best-effort\"")
+            }
+            return .none
+        }
+        let plan = self.plan
+        if mode == .required, abi < plan.neededABI {
+            let why = plan.shortfalls(abi: abi).joined(separator: "; ")
+            return .refused(reason: "kernel: the policy requires the kernel sandbox and this kernel's Landlock "
+                            + "(ABI \(abi)) cannot enforce all of it: \(why); nothing runs")
+        }
+        let extra = extraPrograms(request.path, plan)
+        if let fd = rulesets[extra] { return .ruleset(fd) }
+        switch build(plan, extra: extra) {
+        case .success(let fd):
+            rulesets[extra] = fd
+            return .ruleset(fd)
+        case .failure(let e):
+            if mode == .required { return .refused(reason: "kernel: \(e.message); nothing runs") }
+            warn("aegish: kernel best-effort: \(e.message); \(basename(request.path)) runs without the kernel sandbox")
+            return .none
+        }
+    }
+
+    /// The command's own program (and its script interpreter) when the policy's rules do not
+    /// already let it run: a program a person approved (`ask`), one allowed only by an argument
+    /// pattern, a script run by its interpreter.
+    func extraPrograms(_ path: String, _ plan: KernelPlan) -> [String] {
+        let program = canonicalPath(path, cwd: "/")
+        var out: [String] = []
+        for p in [program] + engine.interpreterChain(program) {
+            let c = canonicalPath(p, cwd: "/")
+            if plan.executables.contains(c) || plan.executableTrees.contains(where: { isWithin(c, $0) }) { continue }
+            if shellProgramNames.contains(basename(c)) { continue }
+            out.append(c)
+        }
+        return out.sorted()
+    }
+
+    struct BuildError: Error { var message: String }
+
+    /// A ruleset for the plan plus `extra` programs: its descriptor, above the shell's own
+    /// descriptors and marked internal (a redirection cannot hand it to a program).
+    private func build(_ plan: KernelPlan, extra: [String]) -> Result<Int32, BuildError> {
+        let rules = plan.rules
+        let handled = rules.handled.intersection(LandlockAccess.supported(abi: abi))
+        let net: UInt64 = rules.restrictsConnect && abi >= 4 ? LandlockNet.connectTCP : 0
+        let scoped: UInt64 = abi >= 6 ? LandlockNet.scopeAbstractUnixSocket | LandlockNet.scopeSignal : 0
+        let created = aegish_landlock_create(handled.rawValue, net, scoped)
+        guard created >= 0 else {
+            return .failure(BuildError(message: "cannot create a Landlock ruleset (\(errnoText(aegish_errno())))"))
+        }
+        defer { close(created) }   // kept as a copy above 300, see below
+
+        let restrictsReads = handled.contains(.readFile)
+        var followed: [(String, UInt64)] = [], exact: [(String, UInt64)] = []
+        for g in rules.grants {
+            let a = g.access.intersection(handled)
+            if a.isEmpty { continue }
+            if g.exact { exact.append((g.path, a.rawValue)) } else { followed.append((g.path, a.rawValue)) }
+        }
+        for p in extra {
+            exact.append((p, (LandlockAccess.execute.union(restrictsReads ? .readFile : [])).intersection(handled).rawValue))
+        }
+        for (list, nosymlinks) in [(followed, Int32(0)), (exact, Int32(1))] where !list.isEmpty {
+            var failed: Int32 = -1
+            let r = withCStrings(list.map(\.0)) { paths in
+                list.map(\.1).withUnsafeBufferPointer { acc in
+                    aegish_landlock_add_paths(created, paths, acc.baseAddress, Int32(list.count), nosymlinks, &failed)
+                }
+            }
+            if r < 0 {
+                let what = failed >= 0 ? list[Int(failed)].0 : "?"
+                return .failure(BuildError(message: "cannot add the rule for \(what) (\(errnoText(aegish_errno())))"))
+            }
+        }
+        for s in rules.siblings {
+            let a = s.access.intersection(handled)
+            if a.isEmpty { continue }
+            let r = withCStrings(s.except) { except in
+                aegish_landlock_add_children(created, s.directory, except, Int32(s.except.count), a.rawValue)
+            }
+            if r < 0 {
+                return .failure(BuildError(message: "cannot add the rules for the entries of \(s.directory) (\(errnoText(aegish_errno())))"))
+            }
+        }
+        if net != 0 {
+            var ports = rules.ports
+            if plan.usesProxy {
+                if let port = proxyPort() { ports.append(port) } else if mode == .required {
+                    return .failure(BuildError(message: "the network proxy could not start (\(proxyFailure ?? "unknown error"))"))
+                }
+            }
+            for port in ports where aegish_landlock_add_port(created, UInt64(port), net) != 0 {
+                return .failure(BuildError(message: "cannot add the rule for TCP port \(port) (\(errnoText(aegish_errno())))"))
+            }
+        }
+        // Above the descriptors a script uses and the shell's saved copies (≥ 100).
+        let fd = aegish_dup_cloexec(created, 300)
+        guard fd >= 0 else { return .failure(BuildError(message: "cannot keep the ruleset (\(errnoText(aegish_errno())))")) }
+        _ = aegish_fd_set_internal(fd, 1)
+        return .success(fd)
+    }
+
+    // MARK: The proxy
+
+    /// The session's proxy port, starting the proxy on first use; nil if it cannot start.
+    func proxyPort() -> UInt16? {
+        if let p = proxy { return p.port }
+        if proxyFailure != nil { return nil }
+        switch startProxy(engine: engine) {
+        case .success(let h): proxy = h; return h.port
+        case .failure(let e): proxyFailure = e.message; return nil
+        }
+    }
+
+    /// Variables that send programs through the proxy, replacing any the agent set; empty when
+    /// the policy names no hosts or the kernel layer is off.
+    public func environment(_ env: [String]) -> [String] {
+        guard mode != .off, abi >= 1 || mode == .bestEffort, engine.kernelCoverage().usesProxy else { return env }
+        var out = env.filter { entry in
+            let name = entry.prefix { $0 != "=" }
+            return !proxyVariables.contains(String(name))
+        }
+        guard let port = proxyPort() else { return out }
+        let url = "http://127.0.0.1:\(port)"
+        for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"] { out.append(name + "=" + url) }
+        return out
+    }
+}
+
+/// Proxy settings a program could read; the session's replace them (NO_PROXY included: a host
+/// listed there would be contacted directly, which the kernel refuses anyway).
+let proxyVariables: Set<String> = ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                                   "no_proxy", "NO_PROXY", "ftp_proxy", "FTP_PROXY"]
+
+/// `body` with a NULL-terminated C array of the strings.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    ptrs.append(nil)
+    defer { for p in ptrs { free(p) } }
+    return ptrs.withUnsafeBufferPointer { buf in
+        buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) { body($0) }
+    }
+}

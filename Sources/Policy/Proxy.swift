@@ -1,0 +1,196 @@
+import Glibc
+import CSys
+
+// The session's HTTP proxy: host names at the kernel level. Landlock can only restrict TCP
+// connects by port, so programs may connect to exactly one port — this proxy's, on 127.0.0.1 —
+// and the proxy decides each connection by host name with the policy's own host rules
+// (PolicyEngine.decideHost: network.allow / deny / outside, the same normalisation). Programs find
+// it through HTTP_PROXY / HTTPS_PROXY (KernelSandbox.environment); a program that ignores them
+// cannot connect anywhere.
+//
+// It understands CONNECT host:port (HTTPS and any TLS or TCP protocol a client tunnels) and plain
+// HTTP requests in absolute form (`GET http://host/path`), one request per connection
+// (`Connection: close`). A refused host gets `403 Forbidden` with the policy's reason in the
+// body. localhost and *.localhost are the loopback address (RFC 6761) without asking DNS.
+//
+// It is a helper process forked from aegish (which is single-threaded) when the first program
+// that may use the network starts: own session, aegish's setgid group dropped, killed when the
+// shell that started it exits (PR_SET_PDEATHSIG), one forked handler per connection.
+
+struct ProxyHandle {
+    var port: UInt16
+    var pid: pid_t
+}
+
+struct ProxyError: Error {
+    var message: String
+}
+
+/// Starts the proxy for this session. The listener is created here, so the port is known (and
+/// connections queue) before the helper runs.
+func startProxy(engine: PolicyEngine) -> Result<ProxyHandle, ProxyError> {
+    var port: Int32 = 0
+    let listener = aegish_tcp_listen_loopback(&port)
+    guard listener >= 0 else {
+        return .failure(ProxyError(message: "cannot listen on 127.0.0.1: \(errnoText(aegish_errno()))"))
+    }
+    let parent = getpid()
+    let pid = aegish_fork()
+    if pid == 0 {
+        let fd = aegish_proxy_helper_setup(listener, parent)
+        if fd < 0 { _exit(1) }
+        ProxyServer(engine: engine, listener: fd, port: Int(port)).run()
+    }
+    close(listener)
+    guard pid > 0 else { return .failure(ProxyError(message: "cannot fork the proxy: \(errnoText(aegish_errno()))")) }
+    return .success(ProxyHandle(port: UInt16(port), pid: pid))
+}
+
+/// What one client asked for.
+struct ProxyRequest: Equatable {
+    var method: String
+    /// CONNECT: nil. HTTP: the origin-form target (`/path?query`).
+    var path: String?
+    var version: String
+    /// Normalised host (nil: not a valid host) and port.
+    var host: String?
+    var port: Int
+    /// The header lines after the request line (without CRLF).
+    var headers: [String]
+}
+
+/// Parses a request head (the bytes before the blank line). nil: not a request this proxy serves.
+func parseProxyRequest(_ head: [UInt8]) -> ProxyRequest? {
+    guard let text = String(validating: head, as: UTF8.self) else { return nil }
+    var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+    guard !lines.isEmpty else { return nil }
+    let first = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    guard first.count == 3, first[2].hasPrefix("HTTP/1.") else { return nil }
+    let method = first[0], target = first[1]
+    let headers = lines.filter { !$0.isEmpty }
+    if method == "CONNECT" {
+        let (host, port) = parseAuthority(Substring(target))
+        guard let port, !target.contains("/") else { return nil }
+        return ProxyRequest(method: method, path: nil, version: first[2], host: host, port: port, headers: headers)
+    }
+    // Absolute form only: a proxy is asked for URLs.
+    guard target.lowercased().hasPrefix("http://") else { return nil }
+    let rest = target.dropFirst(7)
+    let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+    let (host, port) = parseAuthority(rest[..<end])
+    var path = String(rest[end...])
+    if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
+    if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+    return ProxyRequest(method: method, path: path, version: first[2], host: host, port: port ?? 80, headers: headers)
+}
+
+/// The request head sent to the server: origin form, hop-by-hop and proxy headers removed, one
+/// request per connection.
+func upstreamHead(_ r: ProxyRequest, authority: String) -> String {
+    let dropped: Set<String> = ["proxy-connection", "proxy-authorization", "connection", "keep-alive", "host"]
+    var out = "\(r.method) \(r.path ?? "/") \(r.version)\r\nHost: \(authority)\r\n"
+    for h in r.headers {
+        let name = h.prefix { $0 != ":" }.lowercased()
+        if dropped.contains(name) { continue }
+        out += h + "\r\n"
+    }
+    return out + "Connection: close\r\n\r\n"
+}
+
+final class ProxyServer {
+    let engine: PolicyEngine
+    let listener: Int32
+    let port: Int
+
+    init(engine: PolicyEngine, listener: Int32, port: Int) {
+        self.engine = engine; self.listener = listener; self.port = port
+    }
+
+    func run() -> Never {
+        let me = getpid()
+        while true {
+            let c = aegish_tcp_accept(listener)
+            if c < 0 {
+                if aegish_errno() == EMFILE || aegish_errno() == ENFILE { usleep(50_000) }
+                continue
+            }
+            let pid = aegish_fork()
+            if pid == 0 {
+                close(listener)
+                if aegish_die_with_parent(me) != 0 { _exit(1) }
+                serve(c)
+                _exit(0)
+            }
+            close(c)
+        }
+    }
+
+    /// One connection: read the head, decide, then relay or refuse.
+    func serve(_ c: Int32) {
+        _ = aegish_set_io_timeout(c, 30_000)
+        var buf = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        var headEnd: Int? = nil
+        while headEnd == nil {
+            let n = chunk.withUnsafeMutableBytes { recv(c, $0.baseAddress, $0.count, 0) }
+            if n < 0 && aegish_errno() == EINTR { continue }
+            if n <= 0 { return }
+            let start = max(0, buf.count - 3)
+            buf.append(contentsOf: chunk[0..<n])
+            if let i = findBlankLine(buf, from: start) { headEnd = i }
+            if headEnd == nil && buf.count > 65536 { return reply(c, 431, "request header too large") }
+        }
+        let head = Array(buf[0..<headEnd!]), rest = Array(buf[(headEnd! + 4)...])
+        guard let r = parseProxyRequest(head) else {
+            return reply(c, 400, "aegish proxy: only CONNECT host:port and absolute http:// requests are served")
+        }
+        guard let host = r.host else { return reply(c, 400, "aegish proxy: cannot tell which host this request is for") }
+        let decision = engine.decideHost(NetTarget(host: host, port: r.port, raw: host, why: "a request to the session proxy"))
+        guard decision.verdict == .allow else {
+            let why = decision.verdict == .ask ? "\(decision.reason) (needs approval; a program cannot ask)" : decision.reason
+            return reply(c, 403, "aegish proxy: \(host): \(why)")
+        }
+        let loopbackName = host == "localhost" || host.hasSuffix(".localhost")
+        if r.port == port && (loopbackName || host == "127.0.0.1" || host == "::1") {
+            return reply(c, 403, "aegish proxy: \(host):\(r.port) is this proxy")
+        }
+        var gai: Int32 = 0
+        let up = aegish_tcp_connect(host, Int32(r.port), loopbackName ? 1 : 0, 10_000, &gai)
+        guard up >= 0 else {
+            let why = gai != 0 ? String(cString: aegish_gai_strerror(gai)) : errnoText(aegish_errno())
+            return reply(c, 502, "aegish proxy: cannot reach \(host):\(r.port): \(why)")
+        }
+        defer { close(up) }
+        if r.method == "CONNECT" {
+            guard send(c, "HTTP/1.1 200 Connection established\r\n\r\n") else { return }
+        } else {
+            let authority = (host.contains(":") ? "[\(host)]" : host) + (r.port == 80 ? "" : ":\(r.port)")
+            guard send(up, upstreamHead(r, authority: authority)) else { return reply(c, 502, "aegish proxy: \(host) closed the connection") }
+        }
+        if !rest.isEmpty && rest.withUnsafeBytes({ aegish_send_all(up, $0.baseAddress, $0.count) }) != 0 { return }
+        _ = aegish_set_io_timeout(c, 0)
+        _ = aegish_relay(c, up, 600_000)
+    }
+
+    private func send(_ fd: Int32, _ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { aegish_send_all(fd, $0.baseAddress, $0.count) } == 0
+    }
+
+    private func reply(_ c: Int32, _ status: Int, _ message: String) {
+        let phrase = [400: "Bad Request", 403: "Forbidden", 431: "Request Header Fields Too Large", 502: "Bad Gateway"][status] ?? "Error"
+        let body = message + "\n"
+        _ = send(c, "HTTP/1.1 \(status) \(phrase)\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+    }
+}
+
+/// Index of the first "\r\n\r\n" at or after `from`.
+func findBlankLine(_ b: [UInt8], from: Int) -> Int? {
+    var i = from
+    while i + 3 < b.count {
+        if b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i }
+        i += 1
+    }
+    return nil
+}
