@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
         .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
         .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax"], path: "Tests/PolicyTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax", "CSys"], path: "Tests/PolicyTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
         .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit"],
