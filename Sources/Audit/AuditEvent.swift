@@ -59,6 +59,9 @@ public struct AuditEvent: Sendable {
     public var exitCode: Int32?
     public var signal: Int32?
     public var durationNS: UInt64?
+    /// aegish.sandbox: the kernel sandbox an allowed exec runs in ("landlock 7, required", or what
+    /// best-effort does not enforce); nil for other records.
+    public var sandbox: String? = nil
 
     public init(action: AuditAction, outcome: AuditOutcome, commandLine: String? = nil,
                 sourceFile: String? = nil, line: Int? = nil, column: Int? = nil, args: [String]? = nil,

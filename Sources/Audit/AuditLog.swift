@@ -139,6 +139,7 @@ public final class AuditLog {
         w.member("process.exit_code", int: e.exitCode)
         w.member("process.signal", int: e.signal)
         w.member("event.duration", int: e.durationNS)
+        w.member("aegish.sandbox", e.sandbox)
         return w.bytes
     }
 

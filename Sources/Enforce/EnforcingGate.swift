@@ -42,6 +42,9 @@ public final class EnforcingGate: Gate {
 
     public var searchPath: [String]? { policyGate.searchPath }
     public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
+    /// Built (or taken from the cache) when the exec was decided, so a sandbox that cannot be
+    /// built was already refused and logged as such.
+    public func sandbox(for request: GateRequest) -> Sandbox { policyGate.sandbox(for: request) }
     /// The policy, then the agent's current rate-limit usage, so `allowed` tells it how much room
     /// is left before a limit refuses it.
     public func summary() -> String {
@@ -98,6 +101,11 @@ public final class EnforcingGate: Gate {
             }
         }
 
+        if case .exec = r.action, d.verdict == .allow, case .refused(let why) = policyGate.sandbox(for: r) {
+            // kernel = "required" and the sandbox cannot be built: refused, and logged so.
+            d = Decision(.deny, rule: "kernel", why)
+            outcome = .denied
+        }
         if d.verdict == .ask {
             // Logged with its answer, in `answered`.
             pendingLimitState = limitState
@@ -188,6 +196,7 @@ public final class EnforcingGate: Gate {
         if case .exec = r.action {
             e.args = r.argv
             e.executable = r.path
+            if running { e.sandbox = policyGate.kernel.auditNote() }
         } else {
             e.filePath = r.path
         }

@@ -11,6 +11,9 @@ import RateLimit
 public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
                           warn: @escaping (String) -> Void) -> Gate {
     let policy = policyGate.engine.policy
+    // kernel = "best-effort": what programs are not held to, said loudly at every session start.
+    for line in policyGate.kernel.startupWarnings() { warn(line) }
+    policyGate.kernel.warn = warn
     var log: AuditLog? = nil
     if let config = policy.audit {
         do {

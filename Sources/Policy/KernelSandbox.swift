@@ -78,8 +78,17 @@ public final class KernelSandbox {
         return lines.map { "aegish: kernel best-effort: not enforced for programs: " + $0 }
     }
 
-    /// One short phrase for the audit log's aegish.sandbox field.
+    private var note: String? = nil
+
+    /// One short phrase for the audit log's aegish.sandbox field (computed once).
     public func auditNote() -> String {
+        if let note { return note }
+        let n = makeAuditNote()
+        note = n
+        return n
+    }
+
+    private func makeAuditNote() -> String {
         switch mode {
         case .off: return "off"
         case .required: return "landlock \(abi), required"
@@ -122,8 +131,9 @@ public final class KernelSandbox {
         }
         out.append(exec)
         let cov = engine.kernelCoverage()
-        out.append("write: " + (cov.writeRoots.isEmpty ? "nothing" : cov.writeRoots.joined(separator: " "))
-                   + " (and /dev/null, /dev/tty)")
+        let writes = cov.writeRoots.filter { !deviceWrites.contains($0) }
+        out.append("write: " + (writes.isEmpty ? "nothing" : writes.joined(separator: " "))
+                   + " (and " + deviceWrites.filter { !$0.hasPrefix("/dev/pt") }.joined(separator: ", ") + ", the terminal)")
         if let reads = cov.readRoots {
             if reads == ["/"] {
                 out.append("read: everything except " + cov.readDenies.joined(separator: " "))

@@ -32,6 +32,8 @@ public let lintCodes: [(code: String, meaning: String)] = [
     ("W012", "no [audit] table: decisions are not logged"),
     ("W013", "the policy file could be changed by the governed user"),
     ("W014", "an allow rule for a shell aegish runs itself has no effect"),
+    ("W015", "a path or network rule the kernel sandbox cannot enforce for programs (a glob, a deny inside a writable tree)"),
+    ("W016", "[policy] kernel = \"off\": programs are not confined by the kernel"),
 ]
 
 /// Shells aegish recognises and runs itself (Interp/ShellInvocation.swift): a rule for them is
@@ -106,6 +108,27 @@ private struct Linter {
         writableHome()
         hosts()
         settings()
+        kernel()
+    }
+
+    /// W015, W016: what the kernel sandbox will not hold programs to (KernelRules.swift).
+    mutating func kernel() {
+        if policy.kernel == .off {
+            warn("W016", at([.key("policy"), .key("kernel")]),
+                 "[policy] kernel = \"off\": an allowed interpreter or build tool can do anything the user can",
+                 "set kernel = \"required\" (or \"best-effort\" where Landlock may be missing)")
+            return
+        }
+        for gap in engine.kernelCoverage().gaps {
+            var loc = SourceLocation(file: policy.file, line: 0, column: 0)
+            for (section, key, list) in [("paths", "deny", policy.paths.deny), ("paths", "write", policy.paths.write),
+                                         ("paths", "read", policy.paths.read ?? [])] {
+                if let i = list.firstIndex(of: gap.entry) { loc = at([.key(section), .key(key), .index(i)]); break }
+            }
+            if gap.entry == "network.deny" { loc = at([.key("network"), .key("deny")]) }
+            warn("W015", loc, "kernel: " + gap.message,
+                 "the shell still refuses it for typed commands; for programs, express it as a literal path outside the write paths, or accept the gap")
+        }
     }
 
     // MARK: rules

@@ -83,10 +83,14 @@ struct Check: ParsableCommand {
             }
             throw ExitCode(errorExit)
         }
+        let kernel = kernelLines(p, commandText: text, verdict: outcome.decision.verdict)
         if json {
-            print(jsonText(outcomeJSON(text, cwd: cwd, outcome), pretty: true))
+            var out = outcomeJSON(text, cwd: cwd, outcome)
+            out["kernel"] = kernel
+            print(jsonText(out, pretty: true))
         } else {
             printText(outcome)
+            printKernelLines(kernel)
         }
         let code = verdictExit(outcome.decision.verdict)
         if code != 0 { throw ExitCode(code) }

@@ -72,6 +72,7 @@ struct Explain: ParsableCommand {
             out["environment"] = environment
             out["tree"] = treeDump(script).split(separator: "\n").map(String.init)
             out["steps"] = trace.steps.map(stepJSON)
+            out["kernel"] = kernelLines(p, commandText: text, verdict: outcome.decision.verdict)
             out["paths"] = pathSummary(trace).map { ["path": $0.subject, "role": $0.note, "verdict": $0.decision.verdict.description,
                                                      "rule": $0.decision.ruleID, "reason": $0.decision.reason] }
             out["hosts"] = hostSummary(trace).map { ["host": $0.subject, "from": $0.note, "verdict": $0.decision.verdict.description,
@@ -111,6 +112,9 @@ struct Explain: ParsableCommand {
             for s in hosts { print("  host  " + s.subject + " (\(s.note)) — " + verdictText(s.decision)) }
         }
         let d = outcome.decision
+        let kernel = kernelLines(p, commandText: text, verdict: d.verdict)
+        if !kernel.isEmpty { print("") }
+        printKernelLines(kernel)
         print("\nverdict: \(d.verdict.description.uppercased()) (rule \(d.ruleID.isEmpty ? "-" : d.ruleID))"
               + (d.reason.isEmpty ? "" : " — \(d.reason)"))
     }
