@@ -79,6 +79,8 @@ public protocol Gate: AnyObject {
     func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision
     /// After an allowed `.exec` ended (or failed to start). Called in the process that decided.
     func finished(_ request: GateRequest, _ completion: GateCompletion)
+    /// The kernel sandbox an allowed `.exec` runs in (Sandbox.swift), asked right before it starts.
+    func sandbox(for request: GateRequest) -> Sandbox
 }
 
 extension Gate {
@@ -89,6 +91,7 @@ extension Gate {
         .deny(reason: "approval required and no supervisor is available: " + reason)
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
+    public func sandbox(for request: GateRequest) -> Sandbox { .none }
 }
 
 /// Allows everything. For tests of the language only; never the default for a governed user.

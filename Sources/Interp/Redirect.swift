@@ -44,6 +44,9 @@ extension Shell {
         if options.xtrace == false, let fd = r.fd, fd > 255 {
             throw ShellError(message: "\(fd): bad file descriptor", status: 1, fatal: false)
         }
+        if let fd = r.fd, let f = Int32(exactly: fd), aegish_fd_is_internal(f) != 0 {   // aegish's own (rulesets)
+            throw ShellError(message: "\(fd): bad file descriptor", status: 1, fatal: false)
+        }
         switch r.op {
         case .input:
             let fd = Int32(r.fd ?? 0)
@@ -92,7 +95,8 @@ extension Shell {
                 throw ShellError(message: "\(word): ambiguous redirect", status: 1, fatal: false)
             }
             if n == fd { return }
-            guard Sys.fdIsOpen(n), !isSavedCopy(n, saved) else {
+            // aegish's own descriptors (Landlock rulesets) are never handed to a program.
+            guard Sys.fdIsOpen(n), !isSavedCopy(n, saved), aegish_fd_is_internal(n) == 0 else {
                 throw ShellError(message: "\(n): Bad file descriptor", status: 1, fatal: false)
             }
             save(fd, &saved)

@@ -200,8 +200,15 @@ extension Shell {
         let request = gateRequest(.exec, argv: argv, path: path, environment: env, pos: pos,
                                   assignedNames: assignments.map { $0.0 })
         if let refusal = refusal(for: request, what: name) { return refusal }
+        let childEnv = gate.childEnvironment(env)
+        let sandbox = gate.sandbox(for: request)
+        if case .refused(let reason) = sandbox {
+            Sys.write(2, "aegish: denied: \(name) — \(reason)\n")
+            gate.finished(request, GateCompletion(exitCode: nil, signal: nil, durationNS: 0))
+            return 126
+        }
         let started = Sys.monotonicNanoseconds()
-        let status = spawnAndWait(path: path, argv: argv, env: gate.childEnvironment(env))
+        let status = spawnAndWait(path: path, argv: argv, env: childEnv, sandbox: sandbox)
         let signal: Int32? = lastWaitSignal
         gate.finished(request, GateCompletion(exitCode: signal == nil ? status : nil, signal: signal,
                                               durationNS: Sys.monotonicNanoseconds() &- started))
@@ -223,14 +230,17 @@ extension Shell {
         }
     }
 
-    func spawnAndWait(path: String, argv: [String], env: [String]) -> Int32 {
+    func spawnAndWait(path: String, argv: [String], env: [String], sandbox: Sandbox = .none) -> Int32 {
         lastWaitSignal = nil
         let cargv = CStringArray(argv), cenv = CStringArray(env)
         defer { cargv.free(); cenv.free() }
         var err: Int32 = 0
+        // The Landlock ruleset the gate built; the child applies it right before exec.
+        var ruleset: Int32 = -1
+        if case .ruleset(let fd) = sandbox { ruleset = fd }
         let pid = cargv.pointers.withUnsafeBufferPointer { a in
             cenv.pointers.withUnsafeBufferPointer { e in
-                aegish_spawn(path, a.baseAddress, e.baseAddress, nil, 0, nil, -1, &err)
+                aegish_spawn_sandboxed(path, a.baseAddress, e.baseAddress, nil, 0, nil, -1, ruleset, &err)
             }
         }
         if pid < 0 {
