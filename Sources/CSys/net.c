@@ -156,14 +156,11 @@ int aegish_proxy_helper_setup(int listenfd, pid_t parent) {
     // Not aegish's setgid group: the proxy never writes the audit log.
     gid_t g = getgid();
     if (syscall(SYS_setresgid, g, g, g) != 0) return -1;
-    // Only the listener stays open (on 3); standard descriptors go to /dev/null, so the proxy
-    // never holds the agent's pipes open.
+    // Only the listener (moved to 3) and 0-2 stay open; the caller put /dev/null on 0-2, so the
+    // proxy never holds the agent's pipes open.
     if (listenfd != 3) {
         if (dup3(listenfd, 3, O_CLOEXEC) < 0) return -1;
     }
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0) return -1;
-    for (int fd = 0; fd < 3; fd++) dup2(null, fd);
     if (syscall(SYS_close_range, 4U, ~0U, 0) != 0) {
         for (int fd = 4; fd < 1024; fd++) close(fd);
     }

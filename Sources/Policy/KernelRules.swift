@@ -227,7 +227,8 @@ extension PolicyEngine {
     /// Compiles the policy's kernel rules. `shellPath` is aegish itself (execute, so `$SHELL -c`
     /// from a program comes back to the policy); `extraReads` are files a nested aegish needs
     /// (the policy, the compiled-policy cache).
-    public func compileKernelPlan(shellPath: String, extraReads: [String] = []) -> KernelPlan {
+    public func compileKernelPlan(shellPath: String, extraReads: [String] = [],
+                                  coverage: KernelCoverage? = nil) -> KernelPlan {
         var gaps: [KernelGap] = []
         var rules = KernelRules()
 
@@ -263,7 +264,7 @@ extension PolicyEngine {
         for l in dynamicLoaders where access(l, F_OK) == 0 { exec.insert(canonicalPath(l, cwd: "/")) }
         if policy.workspacePrograms == .allow, let ws = workspaceRoot { trees.append(ws) }
 
-        let cov = kernelCoverage()
+        let cov = coverage ?? kernelCoverage()
         gaps += cov.gaps
         let writeRoots = cov.writeRoots, readDenies = cov.readDenies
         let writeAccess: LandlockAccess = .write
@@ -272,7 +273,11 @@ extension PolicyEngine {
 
         let readRoots = cov.readRoots
         let restrictsReads = readRoots != nil
-        if var roots = readRoots {
+        if let roots = readRoots, roots.contains("/") {
+            // Everything but the denied paths: whatever else would be listed is covered by the
+            // sibling grants of "/" (or is a directory on a denied path's chain, expanded alike).
+            addReads(["/"], denies: readDenies, into: &rules)
+        } else if var roots = readRoots {
             roots += writeRoots + systemReads + extraReads
             // Libraries and data of programs outside /usr (/opt/x/bin/tool → /opt/x).
             for b in exec.union(trees) {

@@ -41,10 +41,19 @@ public final class KernelSandbox {
         self.abi = mode == .off ? 0 : (abi ?? Int(aegish_landlock_abi()))
     }
 
+    private var coverageCache: KernelCoverage? = nil
+    /// The cheap part of the rules (computed once).
+    var coverage: KernelCoverage {
+        if let c = coverageCache { return c }
+        let c = engine.kernelCoverage()
+        coverageCache = c
+        return c
+    }
+
     /// The policy's rules (compiled on first use: the programs it allows are looked at then).
     public var plan: KernelPlan {
         if let p = compiled { return p }
-        let p = engine.compileKernelPlan(shellPath: shellPath, extraReads: extraReads)
+        let p = engine.compileKernelPlan(shellPath: shellPath, extraReads: extraReads, coverage: coverage)
         compiled = p
         return p
     }
@@ -56,7 +65,7 @@ public final class KernelSandbox {
     /// programs are not looked at.
     public func notEnforced() -> [String] {
         guard mode != .off else { return ["kernel = \"off\": programs are not confined by the kernel"] }
-        let cov = engine.kernelCoverage()
+        let cov = coverage
         var out = cov.gaps.map(\.message)
         if mode == .bestEffort {
             out += shortfalls(cov)
@@ -130,7 +139,7 @@ public final class KernelSandbox {
             if !extra.isEmpty { exec += "; this command adds " + extra.joined(separator: ", ") }
         }
         out.append(exec)
-        let cov = engine.kernelCoverage()
+        let cov = coverage
         let writes = cov.writeRoots.filter { !deviceWrites.contains($0) }
         out.append("write: " + (writes.isEmpty ? "nothing" : writes.joined(separator: " "))
                    + " (and " + deviceWrites.filter { !$0.hasPrefix("/dev/pt") }.joined(separator: ", ") + ", the terminal)")
@@ -192,6 +201,10 @@ public final class KernelSandbox {
     /// pattern, a script run by its interpreter.
     func extraPrograms(_ path: String, _ plan: KernelPlan) -> [String] {
         let program = canonicalPath(path, cwd: "/")
+        // A program of the policy's brought its interpreters when the plan was compiled.
+        if plan.executables.contains(program) || plan.executableTrees.contains(where: { isWithin(program, $0) }) {
+            return []
+        }
         var out: [String] = []
         for p in [program] + engine.interpreterChain(program) {
             let c = canonicalPath(p, cwd: "/")
@@ -273,7 +286,7 @@ public final class KernelSandbox {
     func proxyPort() -> UInt16? {
         if let p = proxy { return p.port }
         if proxyFailure != nil { return nil }
-        switch startProxy(engine: engine) {
+        switch startProxy(engine: engine, shellPath: shellPath, abi: abi) {
         case .success(let h): proxy = h; return h.port
         case .failure(let e): proxyFailure = e.message; return nil
         }
@@ -282,7 +295,7 @@ public final class KernelSandbox {
     /// Variables that send programs through the proxy, replacing any the agent set; empty when
     /// the policy names no hosts or the kernel layer is off.
     public func environment(_ env: [String]) -> [String] {
-        guard mode != .off, abi >= 1 || mode == .bestEffort, engine.kernelCoverage().usesProxy else { return env }
+        guard mode != .off, abi >= 1 || mode == .bestEffort, coverage.usesProxy else { return env }
         var out = env.filter { entry in
             let name = entry.prefix { $0 != "=" }
             return !proxyVariables.contains(String(name))
@@ -307,4 +320,12 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<C
     return ptrs.withUnsafeBufferPointer { buf in
         buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) { body($0) }
     }
+}
+
+/// `body` with a NULL-terminated `char *const[]` of the strings (argv, envp).
+func withCArgv<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    ptrs.append(nil)
+    defer { for p in ptrs { free(p) } }
+    return ptrs.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -13,9 +13,13 @@ import CSys
 // (`Connection: close`). A refused host gets `403 Forbidden` with the policy's reason in the
 // body. localhost and *.localhost are the loopback address (RFC 6761) without asking DNS.
 //
-// It is a helper process forked from aegish (which is single-threaded) when the first program
-// that may use the network starts: own session, aegish's setgid group dropped, killed when the
-// shell that started it exits (PR_SET_PDEATHSIG), one forked handler per connection.
+// It is a helper process: aegish itself, started with `--proxy-helper` through the single spawn
+// point (a fork of the whole shell would cost milliseconds; clone+exec blocks the shell for a
+// fraction of that) when the first program that may use the network starts. The listener is
+// created by the shell, so the port is known and connections queue before the helper runs. The
+// helper runs in its own session, without aegish's setgid group, under a Landlock ruleset that
+// lets it neither write nor execute anything, and is killed when the shell that started it
+// exits (PR_SET_PDEATHSIG). It forks one handler per connection.
 
 struct ProxyHandle {
     var port: UInt16
@@ -26,24 +30,63 @@ struct ProxyError: Error {
     var message: String
 }
 
-/// Starts the proxy for this session. The listener is created here, so the port is known (and
-/// connections queue) before the helper runs.
-func startProxy(engine: PolicyEngine) -> Result<ProxyHandle, ProxyError> {
+/// Starts the session's proxy: aegish (`shellPath`) in helper mode, deciding hosts by the
+/// policy's [network] rules. `abi`: the running Landlock ABI, for the helper's own ruleset.
+func startProxy(engine: PolicyEngine, shellPath: String, abi: Int) -> Result<ProxyHandle, ProxyError> {
     var port: Int32 = 0
     let listener = aegish_tcp_listen_loopback(&port)
     guard listener >= 0 else {
         return .failure(ProxyError(message: "cannot listen on 127.0.0.1: \(errnoText(aegish_errno()))"))
     }
-    let parent = getpid()
-    let pid = aegish_fork()
-    if pid == 0 {
-        let fd = aegish_proxy_helper_setup(listener, parent)
-        if fd < 0 { _exit(1) }
-        ProxyServer(engine: engine, listener: fd, port: Int(port)).run()
+    defer { close(listener) }
+    let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+    guard null >= 0 else { return .failure(ProxyError(message: "cannot open /dev/null: \(errnoText(aegish_errno()))")) }
+    defer { close(null) }
+    let n = engine.policy.network
+    let argv = ["aegish-proxy", "--proxy-helper", String(getpid()), String(port), n.outside.description, "--allow"]
+        + n.allow + ["--deny"] + n.deny
+    // The helper may not write or execute anything (after its own exec).
+    var ruleset: Int32 = -1
+    if abi >= 1 {
+        let handled = LandlockAccess.execute.union(.write).intersection(LandlockAccess.supported(abi: abi))
+        ruleset = aegish_landlock_create(handled.rawValue, 0, 0)
+        if ruleset >= 0 {
+            // aegish itself, and the loader should this build be linked dynamically.
+            let files = [shellPath] + dynamicLoaders
+            let access = [UInt64](repeating: LandlockAccess.execute.rawValue, count: files.count)
+            _ = withCStrings(files) { aegish_landlock_add_paths(ruleset, $0, access, Int32(files.count), 0, nil) }
+        }
     }
-    close(listener)
-    guard pid > 0 else { return .failure(ProxyError(message: "cannot fork the proxy: \(errnoText(aegish_errno()))")) }
+    defer { if ruleset >= 0 { close(ruleset) } }
+    let fdmap: [Int32] = [0, null, 1, null, 2, null, 3, listener]
+    var err: Int32 = 0
+    let pid = withCArgv(argv) { a in
+        withCArgv([]) { e in
+            fdmap.withUnsafeBufferPointer { m in
+                aegish_spawn_sandboxed(shellPath, a, e, m.baseAddress, 4, "/", -1, ruleset, &err)
+            }
+        }
+    }
+    guard pid > 0 else { return .failure(ProxyError(message: "cannot start \(shellPath) --proxy-helper: \(errnoText(err))")) }
     return .success(ProxyHandle(port: UInt16(port), pid: pid))
+}
+
+/// `aegish --proxy-helper PARENT PORT OUTSIDE --allow HOST… --deny HOST…`: the proxy process
+/// (started by startProxy, never by hand). Never returns.
+public func runProxyHelper(_ args: [String]) -> Never {
+    guard args.count >= 4, let parent = pid_t(args[0]), let port = Int(args[1]), let outside = Verdict(args[2]),
+          args[3] == "--allow", let split = args.firstIndex(of: "--deny") else {
+        _ = "aegish: --proxy-helper is started by aegish itself\n".withCString { write(2, $0, strlen($0)) }
+        exit(2)
+    }
+    guard aegish_proxy_helper_setup(3, parent) == 3 else { exit(1) }
+    var p = Policy()
+    p.name = "proxy"
+    p.network.allow = Array(args[4..<split])
+    p.network.deny = Array(args[(split + 1)...])
+    p.network.outside = outside
+    guard let engine = try? PolicyEngine(policy: p, home: nil, governedUID: getuid()) else { exit(1) }
+    ProxyServer(engine: engine, listener: 3, port: port).run()
 }
 
 /// What one client asked for.

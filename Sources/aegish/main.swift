@@ -57,6 +57,7 @@ for i in 0..<Int(CommandLine.argc) {
     rawArguments.append(exactString(bytes, what: "argument \(i)"))
 }
 var args = Array(rawArguments.dropFirst())
+if args.first == "--proxy-helper" { runProxyHelper(Array(args.dropFirst())) }   // the session proxy (Policy/Proxy.swift)
 let argv0 = rawArguments.first ?? "aegish"
 var login = argv0.hasPrefix("-")
 var command: String? = nil

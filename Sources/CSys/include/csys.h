@@ -134,7 +134,8 @@ int aegish_send_all(int fd, const void *buf, size_t n);
 int aegish_relay(int a, int b, int idle_timeout_ms);
 /// In the proxy helper right after fork: own session (no terminal signals), killed when
 /// `parent` exits (PR_SET_PDEATHSIG; exits at once if it already has), aegish's setgid group
-/// dropped, the listener moved to fd 3, 0-2 on /dev/null, every other descriptor closed, SIGPIPE
+/// dropped, the listener moved to fd 3, every descriptor but 0-3 closed (the caller puts
+/// /dev/null on 0-2, so the proxy never holds the agent's pipes open), SIGPIPE
 /// and SIGCHLD ignored (connection handlers are reaped by the kernel), other signals default.
 /// Returns the listener's new descriptor (3) or -1.
 int aegish_proxy_helper_setup(int listenfd, pid_t parent);
