@@ -606,7 +606,7 @@ public final class PolicyEngine {
         return nil
     }
 
-    private func writableBy(_ st: stat) -> Bool {
+    func writableBy(_ st: stat) -> Bool {
         if governedUID == 0 { return false }   // root governs nothing it could not do anyway
         if st.st_uid == governedUID { return true }
         if st.st_mode & S_IWOTH != 0 { return true }

@@ -205,6 +205,39 @@ func companions(of binary: String) -> [String] {
     return []
 }
 
+/// One look at each program of the execute set: open, fstat (is it trusted?), read the `#!`
+/// line — one descriptor instead of separate stat, stat and open calls (the set has a hundred or
+/// more programs, and this runs at the first exec of every session). Directories' trust is
+/// remembered (they are few: /usr/bin, /usr/local/bin).
+struct ProgramProbe {
+    let engine: PolicyEngine
+    var trustedDirs: [String: Bool] = [:]
+
+    init(engine: PolicyEngine) { self.engine = engine }
+
+    /// nil: missing or untrusted. Otherwise the `#!` words ([] for a binary).
+    mutating func look(_ path: String) -> [String]? {
+        var st = stat()
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        defer { if fd >= 0 { close(fd) } }
+        // An execute-only program (mode 0711) cannot be read: no `#!` to look at, only its mode.
+        guard (fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+              !engine.writableBy(st) else { return nil }
+        let dir = parentPath(path)
+        if trustedDirs[dir] == nil {
+            var dst = stat()
+            trustedDirs[dir] = stat(dir, &dst) == 0 && !(engine.writableBy(dst) && (dst.st_mode & S_ISVTX) == 0)
+        }
+        guard trustedDirs[dir] == true else { return nil }
+        guard fd >= 0 else { return [] }
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+        guard n > 2, buf[0] == 0x23, buf[1] == 0x21 else { return [] }
+        let line = buf[2..<n].prefix { $0 != 0x0A }
+        return String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    }
+}
+
 extension PathPattern {
     /// The canonical path the pattern's leading literal components name, and whether the
     /// pattern is exactly that (no glob anywhere).
@@ -235,14 +268,17 @@ extension PolicyEngine {
         // Execute: the allowed programs and what they need to run.
         var exec = Set<String>()
         var trees: [String] = []
+        var probe = ProgramProbe(engine: self)
         func addProgram(_ p: String, canonical: Bool = false) {
             let c = canonical ? p : canonicalPath(p, cwd: "/")
-            guard !shellProgramNames.contains(basename(c)), exec.insert(c).inserted else { return }
-            for extra in interpreterChain(c) { addProgram(extra) }
+            guard !shellProgramNames.contains(basename(c)), !exec.contains(c) else { return }
+            // A program the governed user could replace is not trusted (as for typed commands).
+            guard let words = probe.look(c) else { return }
+            exec.insert(c)
+            for extra in interpreterChain(c, shebang: words) { addProgram(extra) }
         }
         // rulesByBinary's keys are canonical already.
-        for (binary, indices) in rulesByBinary
-        where indices.allSatisfy({ policy.commands[$0].verdict == .allow }) && untrustedBinary(binary) == nil {
+        for (binary, indices) in rulesByBinary where indices.allSatisfy({ policy.commands[$0].verdict == .allow }) {
             addProgram(binary, canonical: true)
         }
         // Companions, to a fixpoint (rustc → cc → as, ld).
@@ -358,9 +394,9 @@ extension PolicyEngine {
     }
 
     /// A script's interpreter (`#!/usr/bin/python3`), and for `#!/usr/bin/env NAME` the program
-    /// env would find through the policy's search path.
-    func interpreterChain(_ program: String) -> [String] {
-        guard let words = shebang(program), let first = words.first, first.hasPrefix("/") else { return [] }
+    /// env would find through the policy's search path. `shebang`: the `#!` words if already read.
+    func interpreterChain(_ program: String, shebang known: [String]?? = nil) -> [String] {
+        guard let words = known ?? shebang(program), let first = words.first, first.hasPrefix("/") else { return [] }
         var out = [first]
         if basename(first) == "env", let name = words.dropFirst().first(where: { !$0.hasPrefix("-") && !$0.contains("=") }),
            let r = resolve(name) {
