@@ -27,6 +27,9 @@ public final class PolicyEngine {
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
     /// When set, every decision records its steps here (`aegishctl explain`; Trace.swift).
     public var trace: DecisionTrace? = nil
+    /// The canonical program of the last top-level exec decision: the kernel sandbox grants
+    /// exactly the file that was checked, whatever the typed path points to by the time it runs.
+    public internal(set) var decidedProgram: String? = nil
     /// HOME and XDG_CONFIG_HOME as every program sees them: childEnvironment pins them, so the
     /// configuration files the analysers read (~/.gitconfig, ~/.ssh/config, …) are the ones the
     /// program will read, whatever the agent exported.
@@ -166,6 +169,7 @@ public final class PolicyEngine {
             return Decision(.deny, rule: "exec", "\(name) is not found in the policy's search path (\(policy.searchPath.joined(separator: ":")))")
         }
         let binary = canonicalPath(program.hasPrefix("/") ? program : cwd + "/" + program, cwd: cwd)
+        if depth == 0 { decidedProgram = binary }
         let base = basename(binary), typedBase = basename(name)
         trace?.add(.program, depth: depth, name, note: binary == name ? "the program \(binary)" : "resolves to \(binary)")
         if depth > 0 && (shellProgramNames.contains(base) || shellProgramNames.contains(typedBase)) {

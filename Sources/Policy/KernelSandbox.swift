@@ -166,6 +166,15 @@ public final class KernelSandbox {
 
     // MARK: The sandbox of one program
 
+    /// The program the policy decided for the last exec request (its canonical path then): the
+    /// one the sandbox may add for it. Resolving `request.path` again when the sandbox is built
+    /// would follow a symlink swapped in after the check.
+    private var lastDecided: (path: String, cwd: String, program: String?)? = nil
+
+    func decided(_ r: GateRequest, program: String?) {
+        lastDecided = (r.path, r.cwd, program)
+    }
+
     /// The sandbox for an allowed exec of `request.path`.
     public func sandbox(for request: GateRequest) -> Sandbox {
         guard mode != .off, case .exec = request.action else { return .none }
@@ -183,7 +192,11 @@ public final class KernelSandbox {
             return .refused(reason: "kernel: the policy requires the kernel sandbox and this kernel's Landlock "
                             + "(ABI \(abi)) cannot enforce all of it: \(why); nothing runs")
         }
-        let extra = extraPrograms(request.path, plan)
+        // The checked program; never decided (a caller that skipped the gate): nothing is added.
+        var extra: [String] = []
+        if let d = lastDecided, d.path == request.path, d.cwd == request.cwd, let program = d.program {
+            extra = extraPrograms(program, plan, canonical: true)
+        }
         if let fd = rulesets[extra] { return .ruleset(fd) }
         switch build(plan, extra: extra) {
         case .success(let fd):
@@ -199,8 +212,8 @@ public final class KernelSandbox {
     /// The command's own program (and its script interpreter) when the policy's rules do not
     /// already let it run: a program a person approved (`ask`), one allowed only by an argument
     /// pattern, a script run by its interpreter.
-    func extraPrograms(_ path: String, _ plan: KernelPlan) -> [String] {
-        let program = canonicalPath(path, cwd: "/")
+    func extraPrograms(_ path: String, _ plan: KernelPlan, canonical: Bool = false) -> [String] {
+        let program = canonical ? path : canonicalPath(path, cwd: "/")
         // A program of the policy's brought its interpreters when the plan was compiled.
         if plan.executables.contains(program) || plan.executableTrees.contains(where: { isWithin(program, $0) }) {
             return []

@@ -31,7 +31,10 @@ public final class PolicyGate: Gate {
     public func decision(_ r: GateRequest) -> Decision {
         switch r.action {
         case .exec:
-            return engine.decideExec(argv: r.argv, path: r.path, cwd: r.cwd, assigned: r.assignedNames)
+            engine.decidedProgram = nil
+            let d = engine.decideExec(argv: r.argv, path: r.path, cwd: r.cwd, assigned: r.assignedNames)
+            kernel.decided(r, program: engine.decidedProgram)
+            return d
         case .open(let mode):
             return engine.decideOpen(r.path, access: mode == .read ? .read : .write, cwd: r.cwd)
         case .cd, .source:

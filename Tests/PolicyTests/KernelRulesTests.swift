@@ -285,8 +285,14 @@ final class KernelRulesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fd, 300)
         XCTAssertEqual(aegish_fd_is_internal(fd), 1, "a redirection may not hand it to a program")
         XCTAssertEqual(k.sandbox(for: request("/usr/bin/cat")), .ruleset(fd), "same rules, same ruleset")
-        guard case .ruleset(let fd2) = k.sandbox(for: request("/usr/bin/touch")) else { return XCTFail("no ruleset") }
+        let touch = request("/usr/bin/touch")
+        XCTAssertEqual(k.sandbox(for: touch), .ruleset(fd), "not decided: nothing added")
+        k.decided(touch, program: canonical("touch"))
+        guard case .ruleset(let fd2) = k.sandbox(for: touch) else { return XCTFail("no ruleset") }
         XCTAssertNotEqual(fd, fd2, "an approved program gets its own")
+        // What was decided, not what the path points to now (a symlink swapped in after the check).
+        k.decided(touch, program: canonical("ls"))
+        XCTAssertEqual(k.sandbox(for: touch), .ruleset(fd))
     }
 
     // MARK: the proxy's parsing
