@@ -251,6 +251,25 @@ extension PathPattern {
     }
 }
 
+/// The most entries a directory on the way to a denied path may have (see kernelCoverage).
+let maxCarvedEntries = 512
+
+/// The number of entries of `dir` (without . and ..), counting no further than limit + 1.
+func boundedEntryCount(_ dir: String, limit: Int) -> Int {
+    guard let d = opendir(dir) else { return 0 }
+    defer { closedir(d) }
+    var n = 0
+    while n <= limit, let e = readdir(d) {
+        let isDot = withUnsafePointer(to: e.pointee.d_name) {
+            $0.withMemoryRebound(to: UInt8.self, capacity: 3) { p in
+                p[0] == 0x2E && (p[1] == 0 || (p[1] == 0x2E && p[2] == 0))
+            }
+        }
+        if !isDot { n += 1 }
+    }
+    return n
+}
+
 /// `path` is `root` or below it (canonical paths).
 func isWithin(_ path: String, _ root: String) -> Bool {
     root == "/" || path == root || path.hasPrefix(root + "/")
@@ -368,6 +387,24 @@ extension PolicyEngine {
                 continue
             }
             readDenies.append(root)
+        }
+        // Each directory on the way to a denied path is carved out entry by entry, and every rule
+        // costs at every exec (landlock_restrict_self merges them): a huge directory (a shared
+        // /tmp with thousands of entries) on the way makes the deny a gap instead.
+        var sizes: [String: Int] = [:]
+        readDenies.removeAll { d in
+            var dir = parentPath(d)
+            while true {
+                let n = sizes[dir] ?? boundedEntryCount(dir, limit: maxCarvedEntries)
+                sizes[dir] = n
+                if n > maxCarvedEntries {
+                    let text = denyPatterns.first { $0.literalRoot.path == d }?.text ?? d
+                    gaps.append(KernelGap(entry: text, message: "paths.deny \(text) lies in \(dir), which has more than \(maxCarvedEntries) entries: too many rules to carve it out; programs can read it"))
+                    return true
+                }
+                if dir == "/" { return false }
+                dir = parentPath(dir)
+            }
         }
         // Reads.
         let readRoots: [String]?

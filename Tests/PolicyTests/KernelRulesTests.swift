@@ -13,9 +13,11 @@ final class KernelRulesTests: XCTestCase {
     var home = ""
 
     override func setUpWithError() throws {
-        var t1 = Array("/tmp/aegish-kws-XXXXXX".utf8CString)
+        var t1 = Array("/var/tmp/aegish-kws-XXXXXX".utf8CString)
         ws = String(cString: mkdtemp(&t1)!)
-        var t2 = Array("/tmp/aegish-khome-XXXXXX".utf8CString)
+        // Not under /tmp: a directory with thousands of entries on the way to a denied path is
+        // not carved out (testHugeDirectoryOnTheWayIsAGap).
+        var t2 = Array("/var/tmp/aegish-khome-XXXXXX".utf8CString)
         home = String(cString: mkdtemp(&t2)!)
         for d in ["/.ssh", "/a", "/.config", "/.config/gh", "/.config/other"] { mkdir(home + d, 0o755) }
         for f in ["/.ssh/id", "/a/x", "/.config/gh/hosts.yml", "/.config/other/x", "/.profile"] {
@@ -199,6 +201,18 @@ final class KernelRulesTests: XCTestCase {
         XCTAssertTrue(allows(plan.rules, "/usr/lib/x86_64-linux-gnu/libc.so.6", .readFile), "libraries")
         XCTAssertTrue(allows(plan.rules, "/etc/ld.so.cache", .readFile))
         XCTAssertFalse(allows(plan.rules, "/etc/hostname-not-in-the-list", .readFile))
+    }
+
+    func testHugeDirectoryOnTheWayIsAGap() throws {
+        var t = Array("/var/tmp/aegish-kbig-XXXXXX".utf8CString)
+        let big = String(cString: mkdtemp(&t)!)
+        _ = chmod(big, 0o755)
+        defer { _ = system("rm -rf '\(big)'") }
+        for i in 0...maxCarvedEntries { mkdir(big + "/d\(i)", 0o755) }
+        mkdir(big + "/d0/secret", 0o755)
+        let cov = try engine(policy { $0.paths.deny = [big + "/d0/secret"] }).kernelCoverage()
+        XCTAssertTrue(cov.readDenies.isEmpty)
+        XCTAssertTrue(cov.gaps.contains { $0.message.contains("more than \(maxCarvedEntries) entries") }, "\(cov.gaps)")
     }
 
     func testGlobDenyIsAGap() throws {
