@@ -51,9 +51,9 @@ else
 endif
 
 # libedit's static archive needs these when linked fully static; added automatically once the
-# package declares the CEditLine system library.
+# package declares the CEdit system library.
 ifdef STATIC
-  ifneq ($(shell grep -s -l CEditLine Package.swift),)
+  ifneq ($(shell grep -s -l CEdit Package.swift),)
     LINK_FLAGS += -Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd
   endif
 endif

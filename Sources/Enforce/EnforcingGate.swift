@@ -41,6 +41,10 @@ public final class EnforcingGate: Gate {
     }
 
     public var searchPath: [String]? { policyGate.searchPath }
+    public var policyName: String? { policyGate.policyName }
+    /// The policy's verdict only: completing a name runs nothing, so it is neither logged nor
+    /// counted against a limit.
+    public func completionAllows(_ r: GateRequest) -> Bool { policyGate.completionAllows(r) }
     public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
     /// The policy, then the agent's current rate-limit usage, so `allowed` tells it how much room
     /// is left before a limit refuses it.
