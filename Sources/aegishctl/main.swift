@@ -9,7 +9,7 @@ struct AegishCtl: ParsableCommand {
         commandName: "aegishctl",
         abstract: "Manage and test aegish policies.",
         discussion: "Exit status: 0 allow, 1 ask, 2 deny (check); 0 all passed, 1 failures (test); 3 usage, load or parse errors.",
-        subcommands: [Check.self, Test.self, Log.self, Limits.self])
+        subcommands: [Check.self, Test.self, Log.self, Limits.self, Supervise.self, Watch.self])
 }
 
 // Usage errors exit 3 (not ArgumentParser's 64), like load and parse errors; help exits 0.
