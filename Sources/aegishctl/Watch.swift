@@ -17,7 +17,7 @@ struct Watch: ParsableCommand {
             those of `aegishctl log show`. Reading the log needs root or the aegish group.
             """)
 
-    @Option(name: .shortAndLong, help: "How many earlier records to show first.")
+    @Option(name: [.customShort("n"), .long], help: "How many earlier records to show first.")
     var lines = 20
 
     @Flag(name: .long, help: "Show the records there are now, then stop (do not follow).")
