@@ -105,6 +105,7 @@ extension Shell {
         var i = 0
         while i < pids.count {
             var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
+            forwardSignals(toGroup: pgid)
             let r = aegish_wait(pids[i], WUNTRACED, &code, &sig, &stopped)
             if r < 0 {
                 if aegish_errno() == EINTR {

@@ -55,6 +55,9 @@ extension Shell {
     func waitForeground(_ pid: pid_t) -> Int32 {
         var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
         while true {
+            // A signal that arrived while the child was being started (all signals blocked) did
+            // not interrupt anything yet: pass it on before blocking in wait.
+            forwardSignals(to: pid)
             let r = aegish_wait(pid, 0, &code, &sig, &stopped)
             if r == pid {
                 lastWaitSignal = sig != 0 ? sig : nil
