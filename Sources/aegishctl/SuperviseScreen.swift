@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 
 // The supervisor's event loop and what the human sees. One thread, poll(2) over the listening
-// socket, every connected aegish, and standard input (read only while a question is pending, so
-// answers piped in ahead wait for their question). Each connection carries one question; the
+// socket, every connected aegish, and standard input (answers piped in ahead wait for their
+// question; on a terminal, what was typed before a question was shown is thrown away). Each connection carries one question; the
 // answer is written back and the connection closed. A client that hangs up first (its timeout, or
 // Ctrl-C in the agent's shell) withdraws its question.
 
@@ -64,14 +64,15 @@ struct SupervisorScreen {
                 say("\nstopping: \(queue.count) pending question(s) refused (their sessions are told nobody answered)")
                 break
             }
-            if inputClosed && !queue.isEmpty {
-                say("standard input closed: nobody can answer; \(queue.count) pending question(s) refused")
+            if inputClosed && !input.contains(0x0A) {
+                say("standard input closed: nobody can answer any more"
+                    + (queue.isEmpty ? "" : "; \(queue.count) pending question(s) refused"))
                 break
             }
             var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
             for c in clients { fds.append(pollfd(fd: c.fd, events: Int16(POLLIN), revents: 0)) }
             let clientCount = clients.count
-            let readInput = auto == nil && !queue.isEmpty && !inputClosed
+            let readInput = auto == nil && !inputClosed
             if readInput { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
             let r = poll(&fds, nfds_t(fds.count), 1000)
             if r < 0 { if errno == EINTR { continue }; say("poll: \(String(cString: strerror(errno)))"); break }
@@ -148,9 +149,11 @@ struct SupervisorScreen {
         }
         if queue.isEmpty && interactiveInput {
             tcflush(0, TCIFLUSH)   // keys typed before the question was shown do not answer it
+            input.removeAll()
         }
         queue.append(clients[i].number)
         prompt()
+        drainInput()   // answers piped in ahead
     }
 
     // MARK: what the human sees
@@ -207,11 +210,17 @@ struct SupervisorScreen {
         if n < 0 && errno == EINTR { return }
         if n <= 0 { inputClosed = true; return }
         input.append(contentsOf: buf[0..<n])
-        while let nl = input.firstIndex(of: 0x0A) {
+        drainInput()
+    }
+
+    /// Answers with the complete lines read so far, while questions are pending; the rest waits
+    /// for the next question.
+    mutating func drainInput() {
+        while !queue.isEmpty, let nl = input.firstIndex(of: 0x0A) {
             let line = String(decoding: input[..<nl], as: UTF8.self).trimmingCharacters(in: .whitespaces)
             input.removeSubrange(...nl)
+            if !interactiveInput { say(line) }   // so a log of the session shows the answer
             handle(line)
-            if queue.isEmpty { break }   // the rest waits for the next question
         }
     }
 
