@@ -173,7 +173,9 @@ install:
 	@if [ -n "$(SHELLS)" ] && [ "$(SHELLS)" != 0 ]; then \
 	  shells=$(DESTDIR)/etc/shells; \
 	  if grep -qx '$(PREFIX)/bin/aegish' "$$shells" 2>/dev/null; then echo "$(PREFIX)/bin/aegish is already in $$shells."; \
-	  else mkdir -p "$$(dirname "$$shells")" && echo '$(PREFIX)/bin/aegish' >> "$$shells" && echo "Added $(PREFIX)/bin/aegish to $$shells."; fi; \
+	  else mkdir -p "$$(dirname "$$shells")"; \
+	    if [ -s "$$shells" ] && [ -n "$$(tail -c 1 "$$shells")" ]; then echo >> "$$shells"; fi; \
+	    echo '$(PREFIX)/bin/aegish' >> "$$shells" && echo "Added $(PREFIX)/bin/aegish to $$shells."; fi; \
 	else \
 	  echo "To use it as a login shell (chsh -s), list it in /etc/shells: make install SHELLS=1, or"; \
 	  echo "  echo $(PREFIX)/bin/aegish | sudo tee -a /etc/shells"; \
