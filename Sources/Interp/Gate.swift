@@ -79,6 +79,13 @@ public protocol Gate: AnyObject {
     func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision
     /// After an allowed `.exec` ended (or failed to start). Called in the process that decided.
     func finished(_ request: GateRequest, _ completion: GateCompletion)
+    /// The policy's name, for the interactive prompt and banner; nil if there is none.
+    var policyName: String? { get }
+    /// Whether tab completion may offer what `request` describes: a command (`.exec` with just
+    /// its name), a file to read or a directory to enter. Nothing is being done, so nothing may be
+    /// logged, counted or asked: a gate that records decisions must override this. `.ask` counts
+    /// as offered (a supervisor may allow it).
+    func completionAllows(_ request: GateRequest) -> Bool
 }
 
 extension Gate {
@@ -89,12 +96,18 @@ extension Gate {
         .deny(reason: "approval required and no supervisor is available: " + reason)
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
+    public var policyName: String? { nil }
+    public func completionAllows(_ request: GateRequest) -> Bool {
+        if case .deny = decide(request) { return false }
+        return true
+    }
 }
 
 /// Allows everything. For tests of the language only; never the default for a governed user.
 public final class AllowAllGate: Gate {
     public init() {}
     public func decide(_ request: GateRequest) -> GateDecision { .allow }
+    public var policyName: String? { "unrestricted" }
 }
 
 /// Refuses everything, with one reason. Used when the policy could not be loaded: fail closed.
@@ -103,4 +116,5 @@ public final class DenyAllGate: Gate {
     public init(reason: String) { self.reason = reason }
     public func decide(_ request: GateRequest) -> GateDecision { .deny(reason: reason) }
     public func summary() -> String { "nothing is allowed: \(reason)\n" }
+    public var policyName: String? { "refusing everything" }
 }

@@ -228,9 +228,12 @@ extension Shell {
         let cargv = CStringArray(argv), cenv = CStringArray(env)
         defer { cargv.free(); cenv.free() }
         var err: Int32 = 0
+        // Under job control the program is a job of its own, given the terminal (in the child,
+        // before exec: see aegish_set_job_terminal).
+        let pgid: pid_t = jobControl != nil ? 0 : -1
         let pid = cargv.pointers.withUnsafeBufferPointer { a in
             cenv.pointers.withUnsafeBufferPointer { e in
-                aegish_spawn(path, a.baseAddress, e.baseAddress, nil, 0, nil, -1, &err)
+                aegish_spawn(path, a.baseAddress, e.baseAddress, nil, 0, nil, pgid, &err)
             }
         }
         if pid < 0 {
@@ -245,6 +248,11 @@ extension Shell {
                 return 126
             }
         }
+        if let jc = jobControl {
+            _ = aegish_tcsetpgrp(jc.terminal, pid)
+            guard let statuses = waitJob([pid], pgid: pid) else { return 128 + SIGTSTP }
+            return statuses.last ?? 0
+        }
         return waitForeground(pid)
     }
 
@@ -256,7 +264,7 @@ extension Shell {
             return 126
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let pid = forkSubshell {
+        return runForegroundSubshell {
             let script: Script
             do { script = try parseSource(text) } catch let e as ParseError {
                 Sys.write(2, "\(self.messagePrefix): \(argv[0]): \(e)\n")
@@ -268,8 +276,7 @@ extension Shell {
             self.source = SourceText(text)
             try self.runScript(script)
             return self.lastStatus
-        }
-        return pid > 0 ? waitForeground(pid) : 126
+        } ?? 126
     }
 
     // MARK: tracing

@@ -59,7 +59,10 @@ public struct Policy: Sendable {
     public var audit: AuditConfig? = nil
     /// `[limits]` and `[[limit]]`: rate limits on destructive operations. nil: none.
     public var limits: LimitConfig? = nil
-    /// Directories the shell keeps for itself: the audit log's and the rate-limit state's.
+    /// `[supervisor]`: who answers `ask` (LoadSupervisor.swift). nil: nobody, so `ask` is refused.
+    public var supervisor: SupervisorConfig? = nil
+    /// Paths the shell keeps for itself: the audit log's and the rate-limit state's directories,
+    /// the supervisor's socket.
     public var enforcementPaths: [String] {
         var out: [String] = []
         if let a = audit, let slash = a.path.lastIndex(of: "/") {
@@ -67,6 +70,8 @@ public struct Policy: Sendable {
             out.append(dir.isEmpty ? a.path : dir)
         }
         if let l = limits { out.append(l.stateDirectory) }
+        // The supervisor's socket: only aegish itself talks to it, never a command it runs.
+        if let s = supervisor?.socket { out.append(s) }
         return out
     }
     /// Where the policy was loaded from.
