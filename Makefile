@@ -6,7 +6,8 @@
 #   make bench          bench/run: aegish vs bash vs dash (markdown table for docs/BENCHMARKS.md)
 #   make corpus         tests/corpus/parse-rate over ../shared/corpora (not part of make test)
 #   make demo           a short demonstration
-#   make install        PREFIX=/usr/local DESTDIR= : binaries, man pages, bash completion for aegishctl
+#   make install        PREFIX=/usr/local DESTDIR= : binaries, man pages, bash completion for aegishctl;
+#                       SHELLS=1 also adds aegish to /etc/shells (a login shell must be listed there)
 #   make clean
 #
 # LINK selects how bin/aegish is linked (startup measured in docs/BENCHMARKS.md). The default is
@@ -51,9 +52,9 @@ else
 endif
 
 # libedit's static archive needs these when linked fully static; added automatically once the
-# package declares the CEditLine system library.
+# package declares the CEdit system library.
 ifdef STATIC
-  ifneq ($(shell grep -s -l CEditLine Package.swift),)
+  ifneq ($(shell grep -s -l CEdit Package.swift),)
     LINK_FLAGS += -Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd
   endif
 endif
@@ -171,12 +172,23 @@ install:
 	  echo "Not root (or DESTDIR set): create the aegish group and directories as aegish-audit(5) DEPLOYMENT says."; \
 	fi
 	@echo "Installed $(DESTDIR)$(PREFIX)/bin/aegish."
-	@echo "To allow it as a login shell (chsh), add it to /etc/shells yourself:"
-	@echo "  echo $(PREFIX)/bin/aegish | sudo tee -a /etc/shells"
+	@# A login shell must be listed in /etc/shells (chsh, some sshd and su setups check it).
+	@if [ -n "$(SHELLS)" ] && [ "$(SHELLS)" != 0 ]; then \
+	  shells=$(DESTDIR)/etc/shells; \
+	  if grep -qx '$(PREFIX)/bin/aegish' "$$shells" 2>/dev/null; then echo "$(PREFIX)/bin/aegish is already in $$shells."; \
+	  else mkdir -p "$$(dirname "$$shells")"; \
+	    if [ -s "$$shells" ] && [ -n "$$(tail -c 1 "$$shells")" ]; then echo >> "$$shells"; fi; \
+	    echo '$(PREFIX)/bin/aegish' >> "$$shells" && echo "Added $(PREFIX)/bin/aegish to $$shells."; fi; \
+	else \
+	  echo "To use it as a login shell (chsh -s), list it in /etc/shells: make install SHELLS=1, or"; \
+	  echo "  echo $(PREFIX)/bin/aegish | sudo tee -a /etc/shells"; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/aegish $(DESTDIR)$(PREFIX)/bin/aegishctl
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/aegishctl
+	@if grep -qx '$(PREFIX)/bin/aegish' $(DESTDIR)/etc/shells 2>/dev/null; then \
+	  echo "$(PREFIX)/bin/aegish is still listed in $(DESTDIR)/etc/shells; remove it once no account uses it."; fi
 	@for page in man/*.1 man/*.5; do \
 	  [ -f "$$page" ] || continue; sec=$${page##*.}; \
 	  rm -f "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \

@@ -7,8 +7,11 @@ import PackageDescription
 //   Interp  — the evaluator: builtins, redirections, processes, and the Gate seam.
 //   Policy  — the allowlist: loading the TOML policy, analysing argv/paths/hosts, deciding.
 //   Audit   — the tamper-evident audit log.  RateLimit — limits on destructive operations.
-//   Enforce — the Gate the shell runs under: policy decision, then rate limit, then audit record.
-//   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics).
+//   Enforce — the Gate the shell runs under: policy decision, then rate limit, then audit record,
+//             and who answers `ask` (a supervisor over a Unix socket, or the terminal).
+//   Interactive — the prompt: line editing and history (libedit), completion, PS1/PS2.
+//   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics, sockets).
+//   CEdit, CEditShim — libedit (system library) and a C shim for its variadic calls.
 //   aegish  — the executable: invocation only.
 // The shell path imports no Foundation: startup time is a product feature.
 // The interpreter is single-threaded; dynamic exclusivity checks cost ~5% of a tight shell loop
@@ -47,12 +50,21 @@ let package = Package(
         // The one seam where policy, limits and logging meet the interpreter.
         .target(name: "Enforce", dependencies: ["Interp", "Policy", "Audit", "RateLimit", "CSys"],
                 path: "Sources/Enforce", swiftSettings: fastSettings),
-        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit", "Enforce"],
+        // libedit, only for the interactive prompt (Debian: libedit-dev; its static archive and
+        // those of libtinfo/libbsd/libmd come with it — the Makefile adds them for static links).
+        .systemLibrary(name: "CEdit", path: "Sources/CEdit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "CEditShim", dependencies: ["CEdit"], path: "Sources/CEditShim",
+                linkerSettings: [.linkedLibrary("edit")]),
+        // The interactive shell: prompt, line editing, history, completion. Never on the -c path.
+        .target(name: "Interactive", dependencies: ["Interp", "Syntax", "CSys", "CEdit", "CEditShim"],
+                path: "Sources/Interactive"),
+        .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit", "Enforce",
+                                                         "Interactive"],
                           path: "Sources/aegish"),
         // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
         // never on the shell's path.
         .executableTarget(name: "aegishctl", dependencies: [
-                              "Policy", "Syntax", "Interp", "Audit", "RateLimit", "Enforce",
+                              "Policy", "Syntax", "Interp", "Audit", "RateLimit", "Enforce", "CSys",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ], path: "Sources/aegishctl"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
@@ -61,7 +73,8 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax", "CSys"], path: "Tests/PolicyTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
-        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit"],
+        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit", "CSys"],
                     path: "Tests/EnforceTests"),
+        .testTarget(name: "InteractiveTests", dependencies: ["Interactive", "Interp"], path: "Tests/InteractiveTests"),
     ]
 )

@@ -55,6 +55,8 @@ public struct AuditEvent: Sendable {
     public var reason: String?
     /// limit.<key>: limiter state, opaque (written in this order).
     public var limit: [(String, String)]
+    /// aegish.approver: who answered an `ask` (the supervisor's uid and pid, or the terminal).
+    public var approver: String? = nil
     /// process.exit_code, process.signal, event.duration (ns): complete records.
     public var exitCode: Int32?
     public var signal: Int32?

@@ -136,6 +136,7 @@ public final class AuditLog {
         w.member("rule.id", e.ruleID)
         w.member("event.reason", e.reason)
         for (k, v) in e.limit { w.member("limit." + k, v) }
+        w.member("aegish.approver", e.approver)
         w.member("process.exit_code", int: e.exitCode)
         w.member("process.signal", int: e.signal)
         w.member("event.duration", int: e.durationNS)

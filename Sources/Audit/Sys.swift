@@ -191,7 +191,7 @@ public func parseRFC3339(_ s: String) -> Int64? {
 }
 
 /// Random bytes from getrandom(2) (SystemRandomNumberGenerator).
-func randomHex(bytes n: Int) -> String {
+public func randomHex(bytes n: Int) -> String {
     var g = SystemRandomNumberGenerator()
     var out: [UInt8] = []
     out.reserveCapacity(n)
@@ -203,13 +203,14 @@ func randomHex(bytes n: Int) -> String {
     return hex(out)
 }
 
-func hostName() -> String {
+/// host.name; also what the supervisor is told (Enforce).
+public func hostName() -> String {
     var buf = [CChar](repeating: 0, count: 256)
     guard gethostname(&buf, 255) == 0 else { return "unknown" }
     return String(cString: buf)
 }
 
-func userName(uid: uid_t) -> String? {
+public func userName(uid: uid_t) -> String? {
     var pw = passwd()
     var result: UnsafeMutablePointer<passwd>?
     var buf = [CChar](repeating: 0, count: 4096)
@@ -217,7 +218,7 @@ func userName(uid: uid_t) -> String? {
     return String(cString: n)
 }
 
-func ttyName() -> String? {
+public func ttyName() -> String? {
     var buf = [CChar](repeating: 0, count: 256)
     for fd: Int32 in [0, 1, 2] where isatty(fd) == 1 {
         if ttyname_r(fd, &buf, buf.count) == 0 { return String(cString: buf) }

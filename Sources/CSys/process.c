@@ -1,5 +1,6 @@
 // Process creation and reaping: aegish_spawn (clone/fork + fd permutation + sandbox + exec, the
-// child's errno reported back), aegish_exec, aegish_fork, aegish_wait, aegish_tcsetpgrp.
+// child's errno reported back), aegish_exec, aegish_fork, aegish_wait, aegish_tcsetpgrp and the
+// job terminal.
 //
 // The child side of aegish_spawn is async-signal-safe: between fork and exec it makes only system
 // calls and touches memory prepared by the parent (no malloc, no stdio, no locks).
@@ -63,6 +64,11 @@ static void restore_mask(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NU
 
 // MARK: - spawn
 
+/// See aegish_set_job_terminal.
+static int job_terminal = -1;
+
+void aegish_set_job_terminal(int fd) { job_terminal = fd; }
+
 /// Everything the child needs, prepared by the parent before fork (the child must not allocate).
 struct spawn_job {
     const char *path;
@@ -74,6 +80,7 @@ struct spawn_job {
     int base;         // above every target, source and the error pipe
     const char *cwd;
     pid_t pgid;
+    int terminal;     // give it to the new group (pgid 0), or -1
     int sandbox;      // Landlock ruleset fd to apply before exec, or -1
     int errfd;        // fork strategy: read end: of the close-on-exec error pipe, else -1
     volatile int err; // clone strategy: errno written here by the child (shared memory)
@@ -102,6 +109,7 @@ static int child_run(struct spawn_job *job) {
         else if (dup2(job->high[i], t) < 0) return errno;
     }
     if (job->pgid >= 0) setpgid(0, job->pgid);  // ignore failure: the leader may be gone already
+    if (job->pgid == 0 && job->terminal >= 0) tcsetpgrp(job->terminal, (pid_t)syscall(SYS_getpid));
     if (job->cwd && chdir(job->cwd) != 0) return errno;
     csys_reset_signals_for_exec();
     int e = sandbox_apply_in_child(job->sandbox);
@@ -200,7 +208,7 @@ pid_t aegish_spawn_sandboxed(const char *path, char *const argv[], char *const e
 
     struct spawn_job job = {
         .path = path, .argv = argv, .envp = envp, .fdmap = fdmap, .nfd = nfd,
-        .base = 3, .cwd = cwd, .pgid = pgid, .sandbox = sandbox, .errfd = -1,
+        .base = 3, .cwd = cwd, .pgid = pgid, .terminal = job_terminal, .sandbox = sandbox, .errfd = -1,
     };
     for (int i = 0; i < nfd; i++) {
         int t = fdmap[2 * i], s = fdmap[2 * i + 1];

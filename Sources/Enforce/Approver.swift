@@ -27,4 +27,19 @@ public enum ApprovalAnswer: Equatable, Sendable {
 
 public protocol Approver: AnyObject {
     func approve(_ question: ApprovalRequest) -> ApprovalAnswer
+    /// Who gave the last answer (for the audit log's aegish.approver): the supervisor's uid and
+    /// pid as the kernel reported them, or the terminal. nil when nobody answered.
+    var answeredBy: String? { get }
+}
+
+extension Approver {
+    public var answeredBy: String? { nil }
+}
+
+/// An approver that can never answer, with the reason (e.g. the policy asks on the terminal and
+/// standard input is not one): every `ask` is refused with it.
+public final class Unanswerable: Approver {
+    let reason: String
+    public init(reason: String) { self.reason = reason }
+    public func approve(_ question: ApprovalRequest) -> ApprovalAnswer { .unavailable(reason: reason) }
 }

@@ -21,8 +21,9 @@ public final class EnforcingGate: Gate {
     let warn: (String) -> Void
     /// Who answers `ask`; nil: nobody, so every ask is refused.
     public var approver: Approver?
-    /// Commands a human allowed "for this session" (action + argv or path).
-    private var sessionApprovals: Set<String> = []
+    /// Commands a human allowed "for this session" (action + argv or path) → who allowed them.
+    /// A session is this process: another aegish asks again.
+    private var sessionApprovals: [String: String] = [:]
 
     /// The record of the exec that is running, to complete when it ends.
     private var runningEvent: String? = nil
@@ -41,6 +42,10 @@ public final class EnforcingGate: Gate {
     }
 
     public var searchPath: [String]? { policyGate.searchPath }
+    public var policyName: String? { policyGate.policyName }
+    /// The policy's verdict only: completing a name runs nothing, so it is neither logged nor
+    /// counted against a limit.
+    public func completionAllows(_ r: GateRequest) -> Bool { policyGate.completionAllows(r) }
     public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
     /// Built (or taken from the cache) when the exec was decided, so a sandbox that cannot be
     /// built was already refused and logged as such.
@@ -126,24 +131,28 @@ public final class EnforcingGate: Gate {
     public func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision {
         let key = approvalKey(request)
         let answer: ApprovalAnswer
-        if sessionApprovals.contains(key) {
+        var by: String? = nil
+        if let who = sessionApprovals[key] {
             answer = .allowOnce
+            by = who + ", earlier in this session"
         } else if let approver {
             answer = approver.approve(ApprovalRequest(request: request, rule: pendingRule, reason: reason))
+            by = approver.answeredBy
         } else {
             answer = .unavailable(reason: "no supervisor is available")
         }
         switch answer {
         case .allowOnce:
-            return answered(request, reason: reason, outcome: .askedAllowed)
+            return answered(request, reason: reason, outcome: .askedAllowed, by: by)
         case .allowForSession:
-            sessionApprovals.insert(key)
-            return answered(request, reason: reason, outcome: .askedAllowed)
+            sessionApprovals[key] = by ?? "a supervisor"
+            return answered(request, reason: reason, outcome: .askedAllowed, by: by.map { $0 + ", for this session" })
         case .deny(let why):
             return answered(request, reason: "a supervisor refused it" + (why.map { ": " + $0 } ?? "") + " (\(reason))",
-                            outcome: .askedDenied)
+                            outcome: .askedDenied, by: by)
         case .unavailable(let why):
-            return answered(request, reason: "approval required and \(why): \(reason)", outcome: .askedUnanswered)
+            return answered(request, reason: "approval required and \(why): \(reason)", outcome: .askedUnanswered,
+                            by: nil)
         }
     }
 
@@ -158,7 +167,7 @@ public final class EnforcingGate: Gate {
         return what.joined(separator: "\u{0}")
     }
 
-    private func answered(_ request: GateRequest, reason: String, outcome: AuditOutcome) -> GateDecision {
+    private func answered(_ request: GateRequest, reason: String, outcome: AuditOutcome, by: String?) -> GateDecision {
         let approved = outcome == .askedAllowed
         var state = pendingLimitState
         if approved, let op = pendingLimit, let limiter {
@@ -166,7 +175,7 @@ public final class EnforcingGate: Gate {
         }
         pendingLimit = nil
         if let refusal = write(request, outcome: outcome, rule: pendingRule, reason: reason, limit: state,
-                               running: approved) {
+                               running: approved, approver: by) {
             return refusal
         }
         return approved ? .allow : .deny(reason: reason)
@@ -186,13 +195,14 @@ public final class EnforcingGate: Gate {
     /// Writes the decision record. Returns the refusal to use instead when it cannot be written and
     /// the policy fails closed.
     private func write(_ r: GateRequest, outcome: AuditOutcome, rule: String, reason: String,
-                       limit: [(String, String)], running: Bool) -> GateDecision? {
+                       limit: [(String, String)], running: Bool, approver: String? = nil) -> GateDecision? {
         runningEvent = nil
         guard let log else { return nil }
         var e = AuditEvent(action: action(r.action), outcome: outcome, commandLine: r.sourceLine,
                            line: r.pos.line > 0 ? r.pos.line : nil, column: r.pos.column > 0 ? r.pos.column : nil,
                            workingDirectory: r.cwd, ruleID: rule.isEmpty ? nil : rule,
                            reason: reason.isEmpty ? nil : reason, limit: limit)
+        e.approver = approver
         if case .exec = r.action {
             e.args = r.argv
             e.executable = r.path

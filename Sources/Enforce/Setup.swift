@@ -4,7 +4,8 @@ import Policy
 import Audit
 import RateLimit
 
-/// The gate for a loaded policy: its [audit] log and [[limit]] classes around the PolicyGate.
+/// The gate for a loaded policy: its [audit] log, [[limit]] classes and [supervisor] around the
+/// PolicyGate (a policy with none of them gets the PolicyGate itself).
 /// A log that cannot be opened, or whose directory the governed user could change (and so empty
 /// or delete), gives a gate that refuses everything — unless [audit] on_failure = "continue".
 /// `checkUID`: the user whose write access is checked (see makePolicyGate).
@@ -35,9 +36,28 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
         }
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
-    if log == nil && limiter == nil { return policyGate }
-    return EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
-                         limiter: limiter, warn: warn)
+    let approver = policy.supervisor.map { makeApprover($0, log: log) }
+    if log == nil && limiter == nil && approver == nil { return policyGate }
+    let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
+                             limiter: limiter, warn: warn)
+    gate.approver = approver
+    return gate
+}
+
+/// Who answers `ask`: the supervisor on the socket, or the terminal when the policy says so and
+/// standard input is one. Nothing is contacted until a command asks.
+func makeApprover(_ config: SupervisorConfig, log: AuditLog?) -> Approver {
+    if let socket = config.socket {
+        // The session, user and host the supervisor sees are the audit log's, so its screen and
+        // `aegishctl watch` agree.
+        return SupervisorClient(config: config, socket: socket, session: log?.sessionID ?? randomHex(bytes: 8),
+                                user: log?.userName ?? userName(uid: getuid()) ?? String(getuid()),
+                                host: log?.hostName ?? hostName(), tty: log?.tty ?? ttyName())
+    }
+    guard isatty(0) == 1 else {
+        return Unanswerable(reason: "the policy asks on the terminal, and standard input is not a terminal")
+    }
+    return TerminalApprover(timeout: config.timeout)
 }
 
 struct AuditSetupError: Error, CustomStringConvertible {

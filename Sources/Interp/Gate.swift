@@ -81,6 +81,13 @@ public protocol Gate: AnyObject {
     func finished(_ request: GateRequest, _ completion: GateCompletion)
     /// The kernel sandbox an allowed `.exec` runs in (Sandbox.swift), asked right before it starts.
     func sandbox(for request: GateRequest) -> Sandbox
+    /// The policy's name, for the interactive prompt and banner; nil if there is none.
+    var policyName: String? { get }
+    /// Whether tab completion may offer what `request` describes: a command (`.exec` with just
+    /// its name), a file to read or a directory to enter. Nothing is being done, so nothing may be
+    /// logged, counted or asked: a gate that records decisions must override this. `.ask` counts
+    /// as offered (a supervisor may allow it).
+    func completionAllows(_ request: GateRequest) -> Bool
 }
 
 extension Gate {
@@ -92,12 +99,18 @@ extension Gate {
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
     public func sandbox(for request: GateRequest) -> Sandbox { .none }
+    public var policyName: String? { nil }
+    public func completionAllows(_ request: GateRequest) -> Bool {
+        if case .deny = decide(request) { return false }
+        return true
+    }
 }
 
 /// Allows everything. For tests of the language only; never the default for a governed user.
 public final class AllowAllGate: Gate {
     public init() {}
     public func decide(_ request: GateRequest) -> GateDecision { .allow }
+    public var policyName: String? { "unrestricted" }
 }
 
 /// Refuses everything, with one reason. Used when the policy could not be loaded: fail closed.
@@ -106,4 +119,5 @@ public final class DenyAllGate: Gate {
     public init(reason: String) { self.reason = reason }
     public func decide(_ request: GateRequest) -> GateDecision { .deny(reason: reason) }
     public func summary() -> String { "nothing is allowed: \(reason)\n" }
+    public var policyName: String? { "refusing everything" }
 }

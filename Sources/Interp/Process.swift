@@ -7,24 +7,44 @@ import Syntax
 
 extension Shell {
     /// Forks a subshell that runs `body` and exits with its status. Returns the child's pid
-    /// (or -1 after printing an error).
-    func forkSubshell(_ body: () throws -> Int32) -> pid_t {
+    /// (or -1 after printing an error). `placement`: its process group under job control.
+    func forkSubshell(_ placement: Placement = .shellGroup, _ body: () throws -> Int32) -> pid_t {
         let pid = aegish_fork()
         if pid < 0 {
             warnAt("fork: \(Sys.errorString(errno))")
             return -1
         }
         if pid == 0 {
+            placeChild(placement)
             becomeSubshell()
             _exit(finish(statusOf(body)))
         }
+        placeInParent(pid, placement)
         return pid
     }
 
-    /// State changes on entering a forked child: traps other than ignored ones are reset.
+    /// Forks a foreground subshell (`( … )`, `sh -c`, a script without `#!`) and waits for it:
+    /// under job control it is a job of its own, which Ctrl-C and Ctrl-Z reach.
+    func runForegroundSubshell(_ body: () throws -> Int32) -> Int32? {
+        let placement: Placement = jobControl != nil ? .newGroup(foreground: true) : .shellGroup
+        let pid = forkSubshell(placement, body)
+        guard pid > 0 else { return nil }
+        guard let statuses = waitJob([pid], pgid: jobControl != nil ? pid : 0) else { return 128 + SIGTSTP }
+        return statuses.last ?? 0
+    }
+
+    /// State changes on entering a forked child: traps other than ignored ones are reset; a
+    /// subshell of an interactive shell is not interactive and does no job control, and gets the
+    /// signals the interactive shell ignores back (programs it starts get them anyway).
     func becomeSubshell() {
         isSubshell = true
         jobs.removeAll()
+        if isInteractive {
+            isInteractive = false
+            jobControl = nil
+            aegish_set_job_terminal(-1)
+            for sig in interactiveIgnoredSignals { aegish_signal_default(sig) }
+        }
         for (sig, action) in traps where sig != 0 && !action.isEmpty {
             traps[sig] = nil
         }
@@ -35,6 +55,9 @@ extension Shell {
     func waitForeground(_ pid: pid_t) -> Int32 {
         var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
         while true {
+            // A signal that arrived while the child was being started (all signals blocked) did
+            // not interrupt anything yet: pass it on before blocking in wait.
+            forwardSignals(to: pid)
             let r = aegish_wait(pid, 0, &code, &sig, &stopped)
             if r == pid {
                 lastWaitSignal = sig != 0 ? sig : nil
@@ -74,7 +97,11 @@ extension Shell {
                     _ = try runTrapAction(action)
                     lastStatus = saved
                 }
+            } else if isInteractive && sig == SIGINT {
+                // Ctrl-C in an interactive shell ends the command line, not the shell.
+                throw Interrupted()
             } else {
+                if isInteractive && sig == SIGHUP { hangUpJobs() }
                 // No trap: the default action, as if aegish had not caught it.
                 let status = finish(128 + sig)
                 aegish_signal_default(sig)
@@ -139,16 +166,6 @@ extension Shell {
               sc.words.isEmpty, sc.assignments.isEmpty, sc.redirections.count == 1,
               sc.redirections[0].op == .input, sc.redirections[0].fd == nil else { return nil }
         return sc.redirections[0].target
-    }
-
-    /// Reaps finished background jobs without blocking (keeps zombies from piling up).
-    func reapJobs() {
-        for i in jobs.indices where jobs[i].status == nil {
-            var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
-            if aegish_wait(jobs[i].pid, WNOHANG, &code, &sig, &stopped) == jobs[i].pid {
-                jobs[i].status = sig != 0 ? 128 + sig : code
-            }
-        }
     }
 
     /// Installs aegish's own signal handling at startup (non-interactive shell).

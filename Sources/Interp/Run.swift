@@ -127,6 +127,8 @@ extension Shell {
         var pids: [pid_t] = []
         var prevRead: Int32 = -1
         let n = p.commands.count
+        // Under job control the pipeline is one job: one process group, given the terminal.
+        var group: pid_t = 0
         for (i, cmd) in p.commands.enumerated() {
             var fds: [Int32] = [-1, -1]
             if i < n - 1 {
@@ -137,7 +139,9 @@ extension Shell {
             }
             let stderrToo = i < n - 1 && p.stderrToo[i]
             let inFD = prevRead, outFD = fds[1], readFD = fds[0]
-            let pid = forkSubshell {
+            let placement: Placement = jobControl == nil ? .shellGroup
+                : group == 0 ? .newGroup(foreground: true) : .join(group, foreground: true)
+            let pid = forkSubshell(placement) {
                 if inFD >= 0 { dup2(inFD, 0); close(inFD) }
                 if outFD >= 0 {
                     dup2(outFD, 1)
@@ -150,27 +154,36 @@ extension Shell {
             if prevRead >= 0 { close(prevRead) }
             if outFD >= 0 { close(outFD) }
             prevRead = readFD
-            if pid > 0 { pids.append(pid) }
+            if pid > 0 {
+                pids.append(pid)
+                if group == 0 && jobControl != nil { group = pid }
+            }
         }
         if prevRead >= 0 { close(prevRead) }
-        var statuses: [Int32] = []
-        for pid in pids { statuses.append(waitForeground(pid)) }
+        guard let statuses = waitJob(pids, pgid: group) else { return 128 + SIGTSTP }
         guard let last = statuses.last else { return 1 }
         if options.pipefail, let failed = statuses.last(where: { $0 != 0 }) { return failed }
         return last
     }
 
     func runBackground(_ ao: AndOr) throws {
-        let pid = forkSubshell {
-            // Without job control a background job must not steal the shell's input.
-            let null = open("/dev/null", O_RDONLY)
-            if null >= 0 { dup2(null, 0); close(null) }
+        let controlled = jobControl != nil
+        let pid = forkSubshell(controlled ? .newGroup(foreground: false) : .shellGroup) {
+            // Without job control a background job must not steal the shell's input; with it, the
+            // terminal stops a background job that reads it (SIGTTIN) until `fg`.
+            if !controlled {
+                let null = open("/dev/null", O_RDONLY)
+                if null >= 0 { dup2(null, 0); close(null) }
+            }
             try self.runAndOr(ao)
             return self.lastStatus
         }
         if pid > 0 {
             lastBackground = pid
-            jobs.append((pid: pid, status: nil))
+            let job = Job(number: nextJobNumber(), pid: pid, pids: [pid], pgid: controlled ? pid : 0,
+                          command: jobText)
+            jobs.append(job)
+            if controlled { Sys.write(2, "[\(job.number)] \(pid)\n") }
         }
         lastStatus = 0
     }
@@ -196,11 +209,10 @@ extension Shell {
             try runScript(s)
             return lastStatus
         case .subshell(let s):
-            let pid = forkSubshell {
+            return runForegroundSubshell {
                 try self.runScript(s)
                 return self.lastStatus
-            }
-            return pid > 0 ? waitForeground(pid) : 1
+            } ?? 1
         case .ifClause(let ic):
             for (cond, body) in ic.branches {
                 try runCondition(cond)

@@ -78,8 +78,16 @@ public final class Shell {
     /// Trap actions; key 0 is EXIT.
     var traps: [Int32: String] = [:]
     let gate: Gate
-    /// Background jobs still to be waited for: pid → status once reaped.
-    var jobs: [(pid: pid_t, status: Int32?)] = []
+    /// Background jobs still to be waited for, and (job control) stopped ones (Jobs.swift).
+    var jobs: [Job] = []
+    /// Set in an interactive shell that owns a terminal; nil in subshells and otherwise.
+    var jobControl: JobControl? = nil
+    /// Reading commands from a user at a prompt (TopLevel.swift); false in subshells.
+    public internal(set) var isInteractive = false
+    /// The command line being run, as typed (for `jobs`).
+    var jobText = ""
+    /// `exit` was refused once because of stopped jobs; the next one leaves.
+    var warnedStoppedJobs = false
     var loopDepth = 0
     var functionDepth = 0
     var sourceDepth = 0
@@ -158,7 +166,8 @@ public final class Shell {
     /// A message tied to a source line, like bash's "bash: line 3: …".
     func warnAt(_ message: String) {
         if message.isEmpty { return }
-        if currentLine > 0 {
+        // At a prompt the line is the one just typed: bash omits it too.
+        if currentLine > 0 && !(isInteractive && sourceDepth == 0) {
             Sys.write(2, messagePrefix + ": line \(currentLine): " + message + "\n")
         } else {
             warn(message)

@@ -169,7 +169,7 @@ extension Shell {
         case .standardInput:
             break
         }
-        let pid = forkSubshell {
+        return runForegroundSubshell {
             self.startAsNewShell(inv, assignments: assignments)
             if inv.options.noexec { return 0 }
             if let s = script {
@@ -178,8 +178,7 @@ extension Shell {
                 return self.lastStatus
             }
             return self.runStream(fd: 0)
-        }
-        return pid > 0 ? waitForeground(pid) : 126
+        } ?? 126
     }
 
     /// In the forked child: the state a freshly started shell would have.

@@ -235,12 +235,15 @@ extension Shell {
         let cargv = CStringArray(argv), cenv = CStringArray(env)
         defer { cargv.free(); cenv.free() }
         var err: Int32 = 0
+        // Under job control the program is a job of its own, given the terminal (in the child,
+        // before exec: see aegish_set_job_terminal).
+        let pgid: pid_t = jobControl != nil ? 0 : -1
         // The Landlock ruleset the gate built; the child applies it right before exec.
         var ruleset: Int32 = -1
         if case .ruleset(let fd) = sandbox { ruleset = fd }
         let pid = cargv.pointers.withUnsafeBufferPointer { a in
             cenv.pointers.withUnsafeBufferPointer { e in
-                aegish_spawn_sandboxed(path, a.baseAddress, e.baseAddress, nil, 0, nil, -1, ruleset, &err)
+                aegish_spawn_sandboxed(path, a.baseAddress, e.baseAddress, nil, 0, nil, pgid, ruleset, &err)
             }
         }
         if pid < 0 {
@@ -255,6 +258,11 @@ extension Shell {
                 return 126
             }
         }
+        if let jc = jobControl {
+            _ = aegish_tcsetpgrp(jc.terminal, pid)
+            guard let statuses = waitJob([pid], pgid: pid) else { return 128 + SIGTSTP }
+            return statuses.last ?? 0
+        }
         return waitForeground(pid)
     }
 
@@ -266,7 +274,7 @@ extension Shell {
             return 126
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let pid = forkSubshell {
+        return runForegroundSubshell {
             let script: Script
             do { script = try parseSource(text) } catch let e as ParseError {
                 Sys.write(2, "\(self.messagePrefix): \(argv[0]): \(e)\n")
@@ -278,8 +286,7 @@ extension Shell {
             self.source = SourceText(text)
             try self.runScript(script)
             return self.lastStatus
-        }
-        return pid > 0 ? waitForeground(pid) : 126
+        } ?? 126
     }
 
     // MARK: tracing

@@ -38,9 +38,9 @@ import RateLimit
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory (tests).
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-// Bumped whenever the format changes (3: [audit] and [limits]; 4: [policy] kernel), so an older
-// cache is ignored.
-private let cacheMagic = "aegish-compiled-policy 4"
+// Bumped whenever the format changes (3: [audit] and [limits]; 4: [supervisor]; 5: [policy]
+// kernel), so an older cache is ignored.
+private let cacheMagic = "aegish-compiled-policy 5"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
 /// The compiled host patterns too: they depend only on their text.
@@ -268,6 +268,7 @@ private struct CacheWriter {
         }
         audit(p.audit)
         limits(p.limits)
+        supervisor(p.supervisor)
         string(p.file)
         kernel(p)
     }
@@ -301,6 +302,12 @@ private struct CacheWriter {
             string(c.id); strings(c.commands); strings(c.patterns); int(c.window)
             optInt(c.maxOperations); optInt(c.maxTargets); string(c.onExceed.rawValue)
         }
+    }
+
+    mutating func supervisor(_ c: SupervisorConfig?) {
+        guard let c else { int(0); return }
+        int(1)
+        optString(c.socket); int(c.timeout); int(Int(c.uid)); optString(c.userName); bool(c.terminal)
     }
 
     mutating func names(_ n: ResolvedNames) {
@@ -429,8 +436,8 @@ private struct CacheReader {
             t.rule = rule; t.cwd = cwd; t.location = loc
             p.tests.append(t)
         }
-        guard let audit = audit(), let limits = limits(), let file = string() else { return nil }
-        p.audit = audit; p.limits = limits
+        guard let audit = audit(), let limits = limits(), let supervisor = supervisor(), let file = string() else { return nil }
+        p.audit = audit; p.limits = limits; p.supervisor = supervisor
         p.file = file
         guard kernel(into: &p) else { return nil }
         return p
@@ -503,6 +510,18 @@ private struct CacheReader {
                                  lockTimeoutMilliseconds: lockMS, durable: durable, trustedOwner: trustedOwner)
         // The loader refused anything invalid; a cache that holds it was not written by the loader.
         return config.validate().isEmpty ? .some(config) : nil
+    }
+
+    /// nil: malformed; .some(nil): the policy has no [supervisor].
+    mutating func supervisor() -> SupervisorConfig?? {
+        switch int() {
+        case 0: return .some(nil)
+        case 1: break
+        default: return nil
+        }
+        guard let socket = optString(), let timeout = int(), (1...3600).contains(timeout), let uid = int(),
+              let u = UInt32(exactly: uid), let name = optString(), let terminal = bool() else { return nil }
+        return .some(SupervisorConfig(socket: socket, timeout: timeout, uid: u, userName: name, terminal: terminal))
     }
 
     mutating func names() -> ResolvedNames? {

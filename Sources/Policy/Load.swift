@@ -177,7 +177,8 @@ struct PolicyReader {
     mutating func read(_ root: TOMLTable) -> Policy {
         var policy = Policy()
         policy.file = file
-        let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test"]
+        let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test",
+                        "supervisor"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
             case "name", "default", "path", "workspace", "workspace_programs", "kernel": return "\"\(key)\" belongs in [policy]"
@@ -195,6 +196,7 @@ struct PolicyReader {
         }
         readAudit(root, into: &policy)
         readLimits(root, into: &policy)
+        readSupervisor(root, into: &policy)
         let commandCount = root["command"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "command") {
             if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, of: commandCount,

@@ -63,7 +63,10 @@ public struct Policy: Sendable {
     /// Absent: best-effort, so a policy written before the kernel layer keeps working on a kernel
     /// without Landlock (and says so); the example policy sets "required".
     public var kernel: KernelMode = .bestEffort
-    /// Directories the shell keeps for itself: the audit log's and the rate-limit state's.
+    /// `[supervisor]`: who answers `ask` (LoadSupervisor.swift). nil: nobody, so `ask` is refused.
+    public var supervisor: SupervisorConfig? = nil
+    /// Paths the shell keeps for itself: the audit log's and the rate-limit state's directories,
+    /// the supervisor's socket.
     public var enforcementPaths: [String] {
         var out: [String] = []
         if let a = audit, let slash = a.path.lastIndex(of: "/") {
@@ -71,6 +74,8 @@ public struct Policy: Sendable {
             out.append(dir.isEmpty ? a.path : dir)
         }
         if let l = limits { out.append(l.stateDirectory) }
+        // The supervisor's socket: only aegish itself talks to it, never a command it runs.
+        if let s = supervisor?.socket { out.append(s) }
         return out
     }
     /// Where the policy was loaded from.

@@ -43,6 +43,10 @@ public final class PolicyGate: Gate {
     }
 
     public var searchPath: [String]? { engine.policy.searchPath }
+    public var policyName: String? { engine.policy.name }
+
+    /// The engine's verdict alone: deciding logs nothing here, so this is the plain decision.
+    public func completionAllows(_ r: GateRequest) -> Bool { decision(r).verdict != .deny }
 
     public func childEnvironment(_ environment: [String]) -> [String] {
         kernel.environment(engine.childEnvironment(environment, shellPath: shellPath))

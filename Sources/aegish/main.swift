@@ -3,6 +3,7 @@ import CSys
 import Interp
 import Syntax
 import Policy
+import Interactive
 
 // aegish — invocation only: sh-compatible command line, then hand the program to the interpreter.
 //
@@ -10,10 +11,13 @@ import Policy
 //   aegish [-eux] FILE [ARG…]
 //   aegish [-eux] [-s] [ARG…]          (commands from standard input)
 //   aegish -n …                        (parse only; report syntax errors)
+//   aegish [-i] [-l]                    (interactive when stdin is a terminal, or with -i)
+// Login shell: argv[0] starting with `-`, or -l/--login. Under SSH ForceCommand (no -c, and
+// SSH_ORIGINAL_COMMAND set) the client's command is run as -c would run it.
 // aegish reads no rc or profile file, and ignores ENV and BASH_ENV, in every mode.
 
 let usage = """
-usage: aegish [-eunx] [-o option] [-c command [name [arg ...]] | -s [arg ...] | file [arg ...]]
+usage: aegish [-eilnux] [--login] [--policy file] [-o option] [-c command [name [arg ...]] | -s [arg ...] | file [arg ...]]
 
 """
 
@@ -62,6 +66,7 @@ let argv0 = rawArguments.first ?? "aegish"
 var login = argv0.hasPrefix("-")
 var command: String? = nil
 var readStdin = false
+var forceInteractive = false
 var parseOnly = false
 var options = ShellOptions()
 var policyFile = defaultPolicyFile
@@ -93,7 +98,7 @@ optionLoop: while let a = args.first {
         case "c": command = ""
         case "s": readStdin = true
         case "l": login = true
-        case "i": break   // interactive mode comes with line editing; treated as stdin for now
+        case "i": forceInteractive = on
         case "n": parseOnly = on
         case "e": options.errexit = on
         case "u": options.nounset = on
@@ -131,6 +136,23 @@ while let p = envp.pointee {
 
 if compilePolicy { compilePolicyCommand(policyFile, arguments: args, environment: environment) }
 
+// SSH ForceCommand: sshd runs the user's login shell with `-c FORCECOMMAND`. When that shell is
+// aegish and the forced command is aegish itself, it is as if aegish had been started plainly
+// (the inner shell would only read the same stdin, and could not be interactive).
+if let cmd = command, args.isEmpty, isThisShell(cmd) {
+    command = nil
+    args = []
+}
+// Started with no command as the ForceCommand: the client's command (`ssh host CMD`) is run
+// exactly as `aegish -c CMD` would run it, under the same policy. Without one (plain
+// `ssh host`) the session is interactive as usual.
+var sshCommand = false
+if command == nil && !readStdin && args.isEmpty, let original = environmentValue("SSH_ORIGINAL_COMMAND"),
+   !original.isEmpty {
+    command = original
+    sshCommand = true
+}
+
 let gate = unrestricted ? AllowAllGate() : makePolicyGate(policyFile, environment: environment)
 
 /// Parses or reports like sh: "aegish: line L:C: message", exit 2.
@@ -153,7 +175,7 @@ func parseOrExit(_ text: String, label: String?) -> Script {
 if let cmd = command {
     let script = parseOrExit(cmd, label: nil)
     if parseOnly { exit(0) }
-    let shell = Shell(gate: gate, scriptName: args.first ?? argv0, environment: environment)
+    let shell = Shell(gate: gate, scriptName: sshCommand ? argv0 : (args.first ?? argv0), environment: environment)
     shell.options = options
     shell.setPositional(Array(args.dropFirst()))
     shell.installSignalHandlers()
@@ -196,4 +218,34 @@ if parseOnly {
     _ = parseOrExit(readAll(0, what: "standard input"), label: nil)
     exit(0)
 }
+// Interactive (POSIX): -i, or commands from a terminal with stderr a terminal too. A login shell
+// is not treated differently otherwise: no profile is read either way.
+if forceInteractive || (isatty(0) == 1 && isatty(2) == 1) {
+    var settings = SessionSettings()
+    settings.login = login
+    exit(runInteractiveSession(shell, gate: gate, settings: settings))
+}
 exit(shell.runStream(fd: 0))
+
+func environmentValue(_ name: String) -> String? {
+    environment.last { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+}
+
+/// `cmd` names this aegish binary (its path, or "aegish" as found on the policy's path).
+func isThisShell(_ cmd: String) -> Bool {
+    let word = cmd.trimmingSpaces()
+    guard !word.isEmpty, !word.contains(" ") else { return false }
+    if word == "aegish" || word == "-aegish" { return true }
+    var a = [CChar](repeating: 0, count: Int(PATH_MAX) + 1), b = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard realpath(word, &a) != nil, realpath("/proc/self/exe", &b) != nil else { return false }
+    return strcmp(a, b) == 0
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -12,9 +12,11 @@ struct AegishCtl: ParsableCommand {
             check, explain, test, replay, lint and hook run nothing: they parse and decide. Exit status: 0 allow, 1 ask, \
             2 deny (check, explain); 0 all passed, 1 failures (test); 0 nothing changes, 1 something \
             does (replay); 0 clean, 1 warnings with --strict (lint); 3 usage, load or parse errors. \
+            supervise answers the policy's `ask` decisions; watch follows the audit log live. \
             Completion scripts: aegishctl --generate-completion-script bash|zsh|fish.
             """,
-        subcommands: [Check.self, Explain.self, Test.self, Replay.self, Lint.self, Hook.self, Log.self, Limits.self])
+        subcommands: [Check.self, Explain.self, Test.self, Replay.self, Lint.self, Hook.self, Log.self, Limits.self,
+                      Supervise.self, Watch.self])
 }
 
 // Usage errors exit 3 (not ArgumentParser's 64), like load and parse errors; help exits 0.

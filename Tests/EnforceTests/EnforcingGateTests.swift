@@ -245,6 +245,41 @@ final class EnforcingGateTests: XCTestCase {
         let g = try gate(policy(audit: false))
         XCTAssertTrue(g is PolicyGate)
     }
+
+    func testASupervisorAloneMakesAnEnforcingGateWithItsApprover() throws {
+        var p = policy(audit: false)
+        p.supervisor = SupervisorConfig(socket: dir + "/nobody.sock", timeout: 1)
+        let g = try XCTUnwrap(try gate(p) as? EnforcingGate)
+        XCTAssertTrue(g.approver is SupervisorClient)
+        let r = exec(["chmod", "600", "a"])
+        guard case .ask(let why) = g.decide(r) else { return XCTFail("chmod is ask") }
+        guard case .deny(let shown) = g.resolveAsk(r, reason: why) else { return XCTFail("nobody listens: refused") }
+        XCTAssertTrue(shown.contains("no supervisor is listening on \(dir)/nobody.sock"), shown)
+    }
+
+    func testWhoAnsweredIsLogged() throws {
+        let g = try gate(policy()) as! EnforcingGate
+        let r = exec(["chmod", "600", "a"])
+        guard case .ask(let why) = g.decide(r) else { return XCTFail("chmod is ask") }
+        g.approver = Named(.allowForSession, by: "supervisor uid 0 pid 7 (bob)")
+        XCTAssertEqual(g.resolveAsk(r, reason: why), .allow)
+        XCTAssertEqual(records().last?["aegish.approver"], "supervisor uid 0 pid 7 (bob), for this session")
+        _ = g.decide(r)
+        XCTAssertEqual(g.resolveAsk(r, reason: why), .allow)
+        XCTAssertEqual(records().last?["aegish.approver"], "supervisor uid 0 pid 7 (bob), earlier in this session")
+        g.approver = Named(.unavailable(reason: "timed out"), by: nil)
+        let r2 = exec(["chmod", "700", "a"])
+        guard case .ask(let why2) = g.decide(r2) else { return XCTFail("chmod is ask") }
+        _ = g.resolveAsk(r2, reason: why2)
+        XCTAssertNil(records().last?["aegish.approver"])
+    }
+}
+
+final class Named: Approver {
+    let answer: ApprovalAnswer
+    let answeredBy: String?
+    init(_ a: ApprovalAnswer, by: String?) { answer = a; answeredBy = by }
+    func approve(_ q: ApprovalRequest) -> ApprovalAnswer { answer }
 }
 
 final class Always: Approver {

@@ -543,7 +543,7 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertNil(decodeCachedPolicy(encodeCachedPolicy(bad)))
     }
 
-    /// Through the public entry points: compiled, used, and ignored once its format line says 2.
+    /// Through the public entry points: compiled, used, and ignored once its format line says 3.
     func testCompiledCacheCarriesAuditAndLimitsAndOldFormatIsIgnored() throws {
         try XCTSkipIf(getuid() != 0, "needs root: the policy must not be writable by the governed user")
         var template = Array("/tmp/aegish-cache-XXXXXX".utf8CString)
@@ -564,8 +564,8 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(engine.policy.limits?.classes.map(\.id), ["delete"])
 
         guard let cached = readTextFile(cachePath) else { return XCTFail("cannot read \(cachePath)") }
-        XCTAssertTrue(cached.hasPrefix("24\naegish-compiled-policy 4\n"), String(cached.prefix(40)))
-        XCTAssertTrue(writeFile(cachePath, cached.replacingOccurrences(of: "aegish-compiled-policy 4", with: "aegish-compiled-policy 3")))
+        XCTAssertTrue(cached.hasPrefix("24\naegish-compiled-policy 5\n"), String(cached.prefix(40)))
+        XCTAssertTrue(writeFile(cachePath, cached.replacingOccurrences(of: "aegish-compiled-policy 5", with: "aegish-compiled-policy 4")))
         XCTAssertNil(cachedPolicyEngine(path: policyPath, governedUID: governed, checkUID: governed,
                                         home: nil, cacheDirectory: dir + "/cache"))
     }

@@ -27,6 +27,9 @@
 /// - pgid: -1 leave the process group alone; 0 make the child a new group leader; >0 join it.
 ///   setpgid is called in the child and again in the parent (so the group exists when this
 ///   returns); failures of setpgid are ignored (the group leader may already be gone).
+///   With 0, while a job terminal is set (aegish_set_job_terminal), the child also takes that
+///   terminal (tcsetpgrp) before exec: a foreground job of an interactive shell never reads the
+///   terminal from a background group.
 /// - Signals: in the child, every signal aegish changed through aegish_signal_catch or
 ///   aegish_signal_ignore, and SIGPIPE, is reset to default; signals set with
 ///   aegish_signal_ignore_inherited stay ignored (POSIX `trap '' SIG`); the mask is emptied.
@@ -76,6 +79,22 @@ pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped);
 /// background shell can do it without being stopped). Returns 0 or -1 with errno.
 int aegish_tcsetpgrp(int fd, pid_t pgid);
 
+/// The terminal an interactive shell with job control hands to its foreground jobs (see
+/// aegish_spawn's pgid), or -1 (the default, and what a forked subshell must set).
+void aegish_set_job_terminal(int fd);
+
+// MARK: - Unix sockets (the supervisor channel)
+
+/// A connected, close-on-exec SOCK_STREAM socket to the Unix socket `path`, or -1 with errno
+/// (ENAMETOOLONG when the path does not fit in sockaddr_un).
+int aegish_unix_connect(const char *path);
+/// A close-on-exec listening socket bound to `path` (which must not exist), or -1 with errno.
+int aegish_unix_listen(const char *path, int backlog);
+/// accept4 with SOCK_CLOEXEC; -1 with errno (EINTR included).
+int aegish_unix_accept(int fd);
+/// The credentials of the process at the other end of a connected Unix socket, from the kernel
+/// (SO_PEERCRED: for a listening peer, those it had when it called listen). 0 or -1 with errno.
+int aegish_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 // MARK: - Landlock (landlock.c)
 //
 // Access-right and scope bits are the kernel's (include/uapi/linux/landlock.h): filesystem

@@ -259,7 +259,9 @@ extension Shell {
         guard sig != 0 else { return }
         if let a = action {
             if a.isEmpty { aegish_signal_ignore(sig) } else { aegish_signal_catch(sig) }
-        } else if sig == SIGTERM || sig == SIGHUP {
+        } else if isInteractive && interactiveIgnoredSignals.contains(sig) {
+            aegish_signal_ignore(sig)   // what an interactive shell does with it (TopLevel.swift)
+        } else if sig == SIGTERM || sig == SIGHUP || (isInteractive && sig == SIGINT) {
             aegish_signal_catch(sig)   // back to aegish's own forwarding handler
         } else {
             aegish_signal_default(sig)

@@ -40,6 +40,9 @@ let builtins: [String: Builtin] = [
     "exec": builtinExec,
     "kill": builtinKill,
     "times": builtinTimes,
+    "jobs": builtinJobs,
+    "fg": builtinFg,
+    "bg": builtinBg,
     "allowed": { sh, _ in sh.out(sh.gate.summary()); return 0 },
     // aegish looks commands up afresh after PATH changes; `hash -r` just forgets what it cached.
     "hash": { sh, _ in sh.commandHash.removeAll(); return 0 },
@@ -77,9 +80,6 @@ let unsupportedBuiltins: [String: String] = [
     "ulimit": "builtin not supported",
     "caller": "builtin not supported",
     "logout": "builtin not supported",
-    "jobs": "builtin not supported",
-    "fg": "builtin not supported",
-    "bg": "builtin not supported",
 ]
 
 extension Shell {
