@@ -180,6 +180,10 @@ int csys_landlock_enforce(int ruleset) {
     return 0;
 }
 
+int aegish_no_new_privs(void) {
+    return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 1 : 0;
+}
+
 int aegish_landlock_enforce(int ruleset) {
     int e = csys_landlock_enforce(ruleset);
     if (e != 0) {

@@ -100,6 +100,22 @@ int aegish_tcp_connect(const char *host, int port, int loopback_only, int timeou
 
 const char *aegish_gai_strerror(int code) { return gai_strerror(code); }
 
+int aegish_tcp_connect_is_confined(void) {
+    // Port 1 on loopback: refused at once when nothing confines us, EACCES under a Landlock
+    // domain that handles TCP connects (checked before the connection is attempted).
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return 0;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(1);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int r = connect(s, (struct sockaddr *)&sa, sizeof sa);
+    int confined = r != 0 && errno == EACCES;
+    close(s);
+    return confined;
+}
+
 int aegish_set_io_timeout(int fd, int ms) {
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return -1;

@@ -299,23 +299,42 @@ public final class KernelSandbox {
     func proxyPort() -> UInt16? {
         if let p = proxy { return p.port }
         if proxyFailure != nil { return nil }
+        if let port = enclosingProxyPort() {
+            proxy = ProxyHandle(port: port, pid: -1)
+            return port
+        }
         switch startProxy(engine: engine, shellPath: shellPath, abi: abi) {
         case .success(let h): proxy = h; return h.port
         case .failure(let e): proxyFailure = e.message; return nil
         }
     }
 
+    /// A nested aegish (a program's `$SHELL -c`) cannot start a proxy of its own that reaches
+    /// anything: it runs inside its parent's sandbox, whose TCP connects go only to the parent's
+    /// proxy. It uses that one (AEGISH_SESSION_PROXY, set by the parent) — but only when its
+    /// connects really are confined, so a variable set by hand at the top level gains nothing.
+    private func enclosingProxyPort() -> UInt16? {
+        guard let v = getenv("AEGISH_SESSION_PROXY").map({ String(cString: $0) }),
+              v.hasPrefix("127.0.0.1:"), let port = UInt16(v.dropFirst(10)), port > 0,
+              aegish_tcp_connect_is_confined() == 1 else { return nil }
+        return port
+    }
+
     /// Variables that send programs through the proxy, replacing any the agent set; empty when
     /// the policy names no hosts or the kernel layer is off.
     public func environment(_ env: [String]) -> [String] {
-        guard mode != .off, abi >= 1 || mode == .bestEffort, coverage.usesProxy else { return env }
+        guard mode != .off, abi >= 1 || mode == .bestEffort else { return env }
         var out = env.filter { entry in
             let name = entry.prefix { $0 != "=" }
-            return !proxyVariables.contains(String(name))
+            return !proxyVariables.contains(String(name)) && name != "AEGISH_POLICY_FILE"
         }
-        guard let port = proxyPort() else { return out }
+        // A program's `$SHELL -c` is aegish again: it loads the same policy (main.swift,
+        // inheritedPolicyFile).
+        if engine.policy.file.hasPrefix("/") { out.append("AEGISH_POLICY_FILE=" + engine.policy.file) }
+        guard coverage.usesProxy, let port = proxyPort() else { return out }
         let url = "http://127.0.0.1:\(port)"
         for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"] { out.append(name + "=" + url) }
+        out.append("AEGISH_SESSION_PROXY=127.0.0.1:\(port)")
         return out
     }
 }
@@ -323,7 +342,7 @@ public final class KernelSandbox {
 /// Proxy settings a program could read; the session's replace them (NO_PROXY included: a host
 /// listed there would be contacted directly, which the kernel refuses anyway).
 let proxyVariables: Set<String> = ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-                                   "no_proxy", "NO_PROXY", "ftp_proxy", "FTP_PROXY"]
+                                   "no_proxy", "NO_PROXY", "ftp_proxy", "FTP_PROXY", "AEGISH_SESSION_PROXY"]
 
 /// `body` with a NULL-terminated C array of the strings.
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

@@ -1,4 +1,5 @@
 import Glibc
+import CSys
 import Interp
 import Policy
 import Syntax
@@ -79,6 +80,17 @@ func compilePolicyCommand(_ file: String, arguments: [String], environment: [Str
     } catch {
         fail("--compile-policy: \(error)", status: 1)
     }
+}
+
+/// The policy of the aegish whose program started this one (`$SHELL -c` from a sandboxed
+/// program): AEGISH_POLICY_FILE, which the kernel sandbox gives programs, honoured only under
+/// no_new_privs, which that sandbox always sets. It decides nothing a program could not decide
+/// anyway by running `$SHELL --policy FILE` (the file still passes the ownership check), and it
+/// runs inside its parent's sandbox whatever it loads.
+func inheritedPolicyFile() -> String? {
+    guard let v = getenv("AEGISH_POLICY_FILE").map({ String(cString: $0) }), v.hasPrefix("/"),
+          aegish_no_new_privs() == 1 else { return nil }
+    return v
 }
 
 /// aegish's own path, for SHELL in programs' environments (so `$SHELL -c` comes back here).

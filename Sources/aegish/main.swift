@@ -69,7 +69,7 @@ var readStdin = false
 var forceInteractive = false
 var parseOnly = false
 var options = ShellOptions()
-var policyFile = defaultPolicyFile
+var policyFile = inheritedPolicyFile() ?? defaultPolicyFile   // a program's $SHELL -c: its parent's policy
 var unrestricted = false
 var compilePolicy = false
 

@@ -130,6 +130,8 @@ int aegish_landlock_add_port(int ruleset, unsigned long long port, unsigned long
 /// Applies `ruleset` to the calling process (no_new_privs, then landlock_restrict_self). For tests
 /// and helpers: aegish itself never restricts itself. 0 or -1 with errno.
 int aegish_landlock_enforce(int ruleset);
+/// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
+int aegish_no_new_privs(void);
 
 // MARK: - TCP (net.c: the session's HTTP proxy)
 
@@ -143,6 +145,9 @@ int aegish_tcp_accept(int fd);
 /// and *gai_error (may be NULL) holds the resolver's code (aegish_gai_strerror).
 int aegish_tcp_connect(const char *host, int port, int loopback_only, int timeout_ms, int *gai_error);
 const char *aegish_gai_strerror(int code);
+/// 1 if this process's TCP connects are confined by Landlock (a connect to 127.0.0.1:1 fails
+/// with EACCES rather than being refused), 0 if not.
+int aegish_tcp_connect_is_confined(void);
 /// SO_RCVTIMEO and SO_SNDTIMEO.
 int aegish_set_io_timeout(int fd, int ms);
 /// send(MSG_NOSIGNAL) until everything is written. 0 or -1 with errno.
