@@ -25,6 +25,7 @@ public final class PolicyEngine {
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
     private(set) var unresolvedNames: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+    private var groupCache: Set<gid_t>?? = nil
     /// When set, every decision records its steps here (`aegishctl explain`; Trace.swift).
     public var trace: DecisionTrace? = nil
     /// The canonical program of the last top-level exec decision: the kernel sandbox grants
@@ -614,8 +615,17 @@ public final class PolicyEngine {
         if governedUID == 0 { return false }   // root governs nothing it could not do anyway
         if st.st_uid == governedUID { return true }
         if st.st_mode & S_IWOTH != 0 { return true }
-        if st.st_mode & S_IWGRP != 0 && userInGroup(governedUID, st.st_gid) { return true }
+        if st.st_mode & S_IWGRP != 0 && governedUserInGroup(st.st_gid) { return true }
         return false
+    }
+
+    /// userInGroup for the governed user, with /etc/passwd and /etc/group read once per engine
+    /// (the kernel plan asks for every program it probes). Unknown counts as yes.
+    func governedUserInGroup(_ gid: gid_t) -> Bool {
+        if groupCache == nil {
+            groupCache = .some(groupsOf(governedUID, groupFile: "/etc/group", passwdFile: "/etc/passwd"))
+        }
+        return groupCache!?.contains(gid) ?? true
     }
 
     private func fileHash(_ path: String) -> String? {

@@ -487,15 +487,21 @@ extension PolicyEngine {
 
     /// Whether the governed user could open `path` at all by its permissions: every directory on
     /// the way searchable, and the entry readable (a file) or searchable (a directory). Anything
-    /// unusual — ACLs, an unknown user, root — counts as reachable.
+    /// unusual — ACLs, an unknown user, root — counts as reachable. A path that does not exist is
+    /// reachable when the user could create it (a directory on the way they can write); one only
+    /// an administrator could create (/etc/sudoers.d on a system without sudo) is checked again
+    /// at the next session, like everything else here.
     func governedUserCanReach(_ path: String) -> Bool {
         if governedUID == 0 { return true }
         var prefix = ""
+        var parent = stat()
+        _ = stat("/", &parent)
         let comps = path.split(separator: "/")
         for (i, c) in comps.enumerated() {
             prefix += "/" + c
             var st = stat()
-            guard stat(prefix, &st) == 0 else { return true }   // not there: could appear later
+            guard stat(prefix, &st) == 0 else { return writableBy(parent) }
+            parent = st
             if aegish_has_acl(prefix) != 0 { return true }
             let isDir = (st.st_mode & S_IFMT) == S_IFDIR
             let last = i == comps.count - 1
@@ -503,7 +509,7 @@ extension PolicyEngine {
             if need == 0 { continue }
             let bits: mode_t
             if st.st_uid == governedUID { bits = (st.st_mode >> 6) & 7 }
-            else if userInGroup(governedUID, st.st_gid) { bits = (st.st_mode >> 3) & 7 }
+            else if governedUserInGroup(st.st_gid) { bits = (st.st_mode >> 3) & 7 }
             else { bits = st.st_mode & 7 }
             if bits & need != need { return false }
         }

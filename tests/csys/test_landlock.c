@@ -206,7 +206,8 @@ static int connect_errno(int port) {
 }
 
 static int body_connect(void) {
-    return (connect_errno(port_a) == 0 ? 0 : 1) | (connect_errno(port_b) == EACCES ? 0 : 2);
+    return (connect_errno(port_a) == 0 ? 0 : 1) | (connect_errno(port_b) == EACCES ? 0 : 2)
+         | (aegish_tcp_connect_is_confined() == 1 ? 0 : 4) | (aegish_no_new_privs() == 1 ? 0 : 8);
 }
 
 static int listener(int *port) {
@@ -281,6 +282,7 @@ void test_landlock(char *const *env, const char *tmp, int *passed, int *failed) 
     if (abi >= 4) {
         int a = listener(&port_a), b = listener(&port_b);
         LCHECK(a >= 0 && b >= 0, "listeners");
+        LCHECK(aegish_tcp_connect_is_confined() == 0, "the test itself is not confined");
         rs = aegish_landlock_create(0, NET_CONNECT_TCP, 0);
         LCHECK(aegish_landlock_add_port(rs, (unsigned long long)port_a, NET_CONNECT_TCP) == 0, "add_port");
         bits = in_child(rs, body_connect);
