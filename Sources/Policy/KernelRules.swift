@@ -373,6 +373,7 @@ extension PolicyEngine {
             writeRoots.append(root)
         }
         var readDenies: [String] = []
+        let groups: [gid_t]?? = denyPatterns.isEmpty || governedUID == 0 ? nil : .some(programGroups())
         for p in denyPatterns {
             let (root, exact) = p.literalRoot
             if !exact {
@@ -381,7 +382,7 @@ extension PolicyEngine {
             }
             // A deny covering a whole write root takes it away (as decidePath does: deny first).
             writeRoots.removeAll { isWithin($0, root) }
-            guard governedUserCanReach(root) else { continue }
+            guard governedUserCanReach(root, groups: groups) else { continue }
             if let w = writeRoots.first(where: { isWithin(root, $0) }) {
                 gaps.append(KernelGap(entry: p.text, message: "paths.deny \(p.text) is inside the writable \(w); programs can read and change it (a writable tree is granted whole, or files created in it could not be written)"))
                 continue
@@ -485,14 +486,28 @@ extension PolicyEngine {
         }
     }
 
+    /// The groups programs will have: this process's real ones when it runs as the governed user
+    /// (nothing to parse); otherwise the user's from /etc/passwd and /etc/group (aegishctl
+    /// --user). nil: unknown.
+    func programGroups() -> [gid_t]? {
+        guard getuid() == governedUID else {
+            return groupsOf(governedUID, groupFile: "/etc/group", passwdFile: "/etc/passwd").map { Array($0) }
+        }
+        // A plain array: a Set's generic set-up costs more than the handful of lookups here.
+        var list = [gid_t](repeating: 0, count: 256)
+        let n = getgroups(256, &list)
+        return [getgid()] + list.prefix(Int(max(n, 0)))
+    }
+
     /// Whether the governed user could open `path` at all by its permissions: every directory on
     /// the way searchable, and the entry readable (a file) or searchable (a directory). Anything
     /// unusual — ACLs, an unknown user, root — counts as reachable. A path that does not exist is
     /// reachable when the user could create it (a directory on the way they can write); one only
     /// an administrator could create (/etc/sudoers.d on a system without sudo) is checked again
     /// at the next session, like everything else here.
-    func governedUserCanReach(_ path: String) -> Bool {
+    func governedUserCanReach(_ path: String, groups: [gid_t]?? = nil) -> Bool {
         if governedUID == 0 { return true }
+        guard let programGroups = groups ?? programGroups() else { return true }   // unknown user
         var prefix = ""
         var parent = stat()
         _ = stat("/", &parent)
@@ -509,7 +524,7 @@ extension PolicyEngine {
             if need == 0 { continue }
             let bits: mode_t
             if st.st_uid == governedUID { bits = (st.st_mode >> 6) & 7 }
-            else if governedUserInGroup(st.st_gid) { bits = (st.st_mode >> 3) & 7 }
+            else if programGroups.contains(st.st_gid) { bits = (st.st_mode >> 3) & 7 }
             else { bits = st.st_mode & 7 }
             if bits & need != need { return false }
         }

@@ -22,8 +22,9 @@ public final class KernelSandbox {
     /// The running kernel's Landlock ABI version (0: none).
     public let abi: Int
     private var compiled: KernelPlan? = nil
-    /// Ruleset descriptors by the sorted extra programs their command added.
-    private var rulesets: [[String]: Int32] = [:]
+    /// Ruleset descriptors by the sorted extra programs their command added (joined with NUL: a
+    /// String key; an array key costs more generic set-up at startup than the whole lookup).
+    private var rulesets: [String: Int32] = [:]
     private var proxy: ProxyHandle? = nil
     private var proxyFailure: String? = nil
     /// Writes warnings (best-effort downgrades that happen after start).
@@ -197,10 +198,11 @@ public final class KernelSandbox {
         if let d = lastDecided, d.path == request.path, d.cwd == request.cwd, let program = d.program {
             extra = extraPrograms(program, plan, canonical: true)
         }
-        if let fd = rulesets[extra] { return .ruleset(fd) }
+        let key = extra.joined(separator: "\u{0}")
+        if let fd = rulesets[key] { return .ruleset(fd) }
         switch build(plan, extra: extra) {
         case .success(let fd):
-            rulesets[extra] = fd
+            rulesets[key] = fd
             return .ruleset(fd)
         case .failure(let e):
             if mode == .required { return .refused(reason: "kernel: \(e.message); nothing runs") }
