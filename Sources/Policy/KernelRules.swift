@@ -315,8 +315,12 @@ extension PolicyEngine {
                 }
             }
         }
-        addProgram(shellPath)
-        for l in dynamicLoaders where access(l, F_OK) == 0 { exec.insert(canonicalPath(l, cwd: "/")) }
+        // aegish's own path comes from /proc/self/exe, already free of symlinks.
+        addProgram(shellPath, canonical: shellPath.hasPrefix("/"))
+        // The loaders are root's system files: granted through their symlinks (no canonical path
+        // to work out at every session start).
+        var loaders: [String] = []
+        for l in dynamicLoaders where access(l, F_OK) == 0 { loaders.append(l) }
         if policy.workspacePrograms == .allow, let ws = workspaceRoot { trees.append(ws) }
 
         let cov = coverage ?? kernelCoverage()
@@ -346,7 +350,9 @@ extension PolicyEngine {
         }
 
         let fileRead: LandlockAccess = restrictsReads ? .readFile : []
+        rules.grants.reserveCapacity(rules.grants.count + exec.count + loaders.count + trees.count)
         for e in exec.sorted() { rules.grants.append(KernelGrant(e, LandlockAccess.execute.union(fileRead), exact: true)) }
+        for l in loaders { rules.grants.append(KernelGrant(l, LandlockAccess.execute.union(fileRead))) }
         for t in trees { rules.grants.append(KernelGrant(t, LandlockAccess.execute.union(restrictsReads ? .read : []))) }
 
         rules.handled = LandlockAccess.execute.union(.write).union(restrictsReads ? .read : [])
