@@ -33,7 +33,7 @@ public final class PolicyGate: Gate {
         }
     }
 
-    public var searchPath: [String]? { engine.policy.searchPath }
+    public var searchPath: [String]? { engine.settings.searchPath }
 
     public func childEnvironment(_ environment: [String]) -> [String] {
         engine.childEnvironment(environment, shellPath: shellPath)
