@@ -220,7 +220,7 @@ func openCachedPolicy(path: String, governedUID: uid_t, checkUID: uid_t, home: S
     guard (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & (S_IWGRP | S_IWOTH) == 0, st.st_nlink == 1, ownerOK else {
         return .miss("\(cachePath) is not a private regular file owned by root, the policy's owner or (unreachable) the user")
     }
-    guard let bytes = readExactly(fd, Int(st.st_size), limit: 256 << 20) else { return .miss("cannot read \(cachePath)") }
+    guard let bytes = CacheBytes(mapping: fd, size: Int(st.st_size), limit: 256 << 20) else { return .miss("cannot map \(cachePath)") }
     guard let exe = executableKey() else { return .miss("cannot stat /proc/self/exe") }
     switch CompiledPolicy.open(bytes, expecting: ExpectedKey(exe: exe, path: path, policy: fileKey(policyStat) + [Int(policyStat.st_uid)],
                                                             uid: Int(governedUID), home: home)) {
@@ -231,24 +231,31 @@ func openCachedPolicy(path: String, governedUID: uid_t, checkUID: uid_t, home: S
     }
 }
 
-/// The `size` bytes of `fd` (its fstat size), read without an intermediate buffer; nil if the
-/// file is larger than `limit` or does not hold exactly `size` bytes.
-private func readExactly(_ fd: Int32, _ size: Int, limit: Int) -> [UInt8]? {
-    guard size >= 0, size <= limit else { return nil }
-    var failed = false
-    let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, count in
-        var off = 0
-        while off <= size {
-            let n = read(fd, buf.baseAddress! + off, size + 1 - off)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { failed = true; break }
-            if n == 0 { break }
-            off += n
-        }
-        count = off
+/// A cache file's bytes, mapped read-only for as long as the engine uses them: a start reads
+/// only the pages it touches (the checksum touches them all, through the page cache, without
+/// the copy and the fresh anonymous pages a read() would cost for a 10,000-rule policy). The
+/// file is never changed in place (writers rename a new file over it), and only trusted
+/// writers can reach it. Tests use plain arrays.
+final class CacheBytes {
+    private let array: [UInt8]?
+    private let map: UnsafeMutableRawPointer?
+    let count: Int
+
+    init(_ bytes: [UInt8]) { array = bytes; map = nil; count = bytes.count }
+
+    init?(mapping fd: Int32, size: Int, limit: Int) {
+        guard size > 0, size <= limit else { return nil }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { return nil }
+        array = nil; map = p; count = size
     }
-    if failed || bytes.count != size { return nil }
-    return bytes
+
+    deinit { if let map { munmap(map, count) } }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let map { return try body(UnsafeRawBufferPointer(start: map, count: count)) }
+        return try array!.withUnsafeBytes(body)
+    }
 }
 
 // MARK: - Writing
@@ -796,7 +803,7 @@ struct BlobReader {
 /// A cache file opened and checked (magic, checksum, key): its settings decoded, everything
 /// else decoded when first asked for.
 final class CompiledPolicy {
-    let bytes: [UInt8]
+    let bytes: CacheBytes
     let base: Int
     let settings: Policy
     let ruleCount: Int
@@ -804,18 +811,18 @@ final class CompiledPolicy {
 
     enum Failure: Error { case bad(String) }
 
-    private init(bytes: [UInt8], base: Int, settings: Policy, ruleCount: Int, sections: [Int]) {
+    private init(bytes: CacheBytes, base: Int, settings: Policy, ruleCount: Int, sections: [Int]) {
         self.bytes = bytes; self.base = base; self.settings = settings; self.ruleCount = ruleCount
         rulesAt = sections[1]; testsAt = sections[2]; byBinaryAt = sections[3]
         unresolvedAt = sections[4]; hostsAt = sections[5]
     }
 
-    static func open(_ bytes: [UInt8], expecting key: ExpectedKey) -> Result<CompiledPolicy, Failure> {
+    static func open(_ bytes: CacheBytes, expecting key: ExpectedKey) -> Result<CompiledPolicy, Failure> {
         let m = cacheMagic.count
-        guard bytes.count >= m + 16, bytes[..<m].elementsEqual(cacheMagic) else {
-            return .failure(.bad("not a format-4 compiled policy"))
-        }
-        return bytes.withUnsafeBytes { raw -> Result<CompiledPolicy, Failure> in
+        return bytes.withBytes { raw -> Result<CompiledPolicy, Failure> in
+            guard raw.count >= m + 16, raw[..<m].elementsEqual(cacheMagic) else {
+                return .failure(.bad("not a format-4 compiled policy"))
+            }
             var h = BlobReader(raw, base: 0, at: m)
             let length = h.i64(), sum = h.i64()
             let base = m + 16
@@ -857,7 +864,7 @@ final class CompiledPolicy {
     /// Rule `i`, or nil if it cannot be decoded (the checksum makes that a writer's bug).
     func rule(_ i: Int) -> CommandRule? {
         guard i >= 0 && i < ruleCount else { return nil }
-        return bytes.withUnsafeBytes { raw in
+        return bytes.withBytes { raw in
             var r = BlobReader(raw, base: base, at: rulesAt + 4 + 4 * i)
             r.pos = r.u32()
             guard r.ok else { return nil }
@@ -866,7 +873,7 @@ final class CompiledPolicy {
     }
 
     func tests() -> [PolicyTest]? {
-        bytes.withUnsafeBytes { raw in
+        bytes.withBytes { raw in
             var r = BlobReader(raw, base: base, at: testsAt)
             return r.tests(policyFile: settings.file)
         }
@@ -877,7 +884,7 @@ final class CompiledPolicy {
     private func lookup(_ name: String, table: Int) -> [Int]? {
         var key = name
         return key.withUTF8 { k in
-            bytes.withUnsafeBytes { raw -> [Int]? in
+            bytes.withBytes { raw -> [Int]? in
                 var r = BlobReader(raw, base: base, at: table)
                 let n = r.count()
                 guard r.ok else { return nil }
@@ -911,7 +918,7 @@ final class CompiledPolicy {
     func rules(forUnresolvedName name: String) -> [Int]? { lookup(name, table: unresolvedAt) }
 
     private func all(table: Int) -> [String: [Int]]? {
-        bytes.withUnsafeBytes { raw -> [String: [Int]]? in
+        bytes.withBytes { raw -> [String: [Int]]? in
             var r = BlobReader(raw, base: base, at: table)
             let n = r.count()
             r.pos += 4 * n
@@ -930,7 +937,7 @@ final class CompiledPolicy {
     var unresolved: [String: [Int]]? { all(table: unresolvedAt) }
 
     func hosts() -> (allow: [HostPattern], deny: [HostPattern])? {
-        bytes.withUnsafeBytes { raw in
+        bytes.withBytes { raw in
             var r = BlobReader(raw, base: base, at: hostsAt)
             var lists: [[HostPattern]] = []
             for _ in 0..<2 {

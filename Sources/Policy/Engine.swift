@@ -24,7 +24,9 @@ public final class PolicyEngine {
     private var full: Policy?
     /// Set for an engine from the compiled-policy cache (CachePolicy.swift).
     private let compiled: CompiledPolicy?
-    private var ruleMemo: [CommandRule?] = []
+    /// Rules decoded from the cache so far (a command consults a few).
+    private var memoIndices: [Int] = []
+    private var memoRules: [CommandRule] = []
     let ruleCount: Int
     let home: String?
     let governedUID: uid_t
@@ -142,14 +144,16 @@ public final class PolicyEngine {
     /// writer's bug could cause it: the cache is checksummed) refuses.
     func rule(_ i: Int) -> CommandRule {
         if let full { return full.commands[i] }
-        if ruleMemo.isEmpty { ruleMemo = Array(repeating: nil, count: ruleCount) }
-        if i >= 0 && i < ruleCount, let r = ruleMemo[i] { return r }
+        if let k = memoIndices.firstIndex(of: i) { return memoRules[k] }
         guard let r = compiled?.rule(i) else {
             var damaged = CommandRule(id: "policy-cache", names: [], verdict: .deny)
             damaged.reason = "the compiled policy cache is damaged; delete it"
             return damaged
         }
-        ruleMemo[i] = r
+        if memoIndices.count < 64 {
+            memoIndices.append(i)
+            memoRules.append(r)
+        }
         return r
     }
 
