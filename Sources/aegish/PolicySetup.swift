@@ -34,9 +34,7 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
         let engine = try loadPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
                                           cacheDirectory: policyCacheDirectory(environment),
                                           report: { if debug { warnLine("aegish: policy cache: \($0)") } })
-        let pg = PolicyGate(engine: engine, shellPath: selfPath())
-        let g = enforcingGate(pg, checkUID: checkUID, warn: warnLine)
-        return g
+        return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
     } catch let e as PolicyLoadError {
         let reason = "policy-load: the policy could not be loaded (\(e)); every command is refused until it is fixed"
         writeOut(2, "aegish: \(reason)\n")
