@@ -707,9 +707,9 @@ struct BlobReader {
             p.environment.set[k] = v
         }
         p.environment.deny = strs()
-        guard ok, let audit = audit() else { return nil }
-        guard let limits = limits() else { return nil }
-        p.audit = audit; p.limits = limits
+        // (Into `p` directly: a returned `AuditConfig??` would cost the start a generic
+        // metadata instantiation just to destroy it.)
+        guard ok, audit(into: &p), limits(into: &p) else { return nil }
         p.file = str()
         return ok ? p : nil
     }
@@ -745,16 +745,16 @@ struct BlobReader {
         return ok ? out : nil
     }
 
-    /// nil: malformed; .some(nil): the policy has no [audit].
-    mutating func audit() -> AuditConfig?? {
+    /// Sets `p.audit` (nil when the policy has no [audit]); false if malformed.
+    mutating func audit(into p: inout Policy) -> Bool {
         switch u8() {
-        case 0: return .some(nil)
+        case 0: return true
         case 1: break
-        default: return nil
+        default: return false
         }
         var a = AuditConfig(path: str())
         a.fsync = bool()
-        guard let onFailure = AuditConfig.OnFailure(rawValue: str()) else { return nil }
+        guard let onFailure = AuditConfig.OnFailure(rawValue: str()) else { return false }
         a.onFailure = onFailure
         a.syslog = bool(); a.syslogSocket = str(); a.syslogFacility = str()
         a.redactPatterns = strs(); a.redactOptions = strs()
@@ -766,37 +766,41 @@ struct BlobReader {
         }
         a.redactAttached = attached
         a.hostName = optStr(); a.userName = optStr()
-        if let uid = optInt() { guard let u = UInt32(exactly: uid) else { return nil }; a.userID = u }
+        if let uid = optInt() { guard let u = UInt32(exactly: uid) else { return false }; a.userID = u }
         a.sessionID = optStr(); a.tty = optStr(); a.lockTimeoutMS = i64()
-        return ok ? .some(a) : nil
+        guard ok else { return false }
+        p.audit = a
+        return true
     }
 
-    /// nil: malformed; .some(nil): the policy has no [limits]/[[limit]].
-    mutating func limits() -> LimitConfig?? {
+    /// Sets `p.limits` (nil when the policy has no [limits]/[[limit]]); false if malformed.
+    mutating func limits(into p: inout Policy) -> Bool {
         switch u8() {
-        case 0: return .some(nil)
+        case 0: return true
         case 1: break
-        default: return nil
+        default: return false
         }
         let dir = str()
-        guard let onError = StateErrorPolicy(rawValue: str()) else { return nil }
+        guard let onError = StateErrorPolicy(rawValue: str()) else { return false }
         let walkEntries = i64(), walkMS = i64(), lockMS = i64(), durable = bool()
-        guard let trustedOwner = uid_t(exactly: i64()) else { return nil }
+        guard let trustedOwner = uid_t(exactly: i64()) else { return false }
         let classCount = count()
         var classes: [LimitClass] = []
         for _ in 0..<classCount where ok {
             let id = str(), commands = strs(), patterns = strs(), window = i64()
             let maxOps = optInt(), maxTargets = optInt()
-            guard let onExceed = LimitVerdict(rawValue: str()) else { return nil }
+            guard let onExceed = LimitVerdict(rawValue: str()) else { return false }
             classes.append(LimitClass(id: id, commands: commands, patterns: patterns, window: window,
                                       maxOperations: maxOps, maxTargets: maxTargets, onExceed: onExceed))
         }
-        guard ok else { return nil }
+        guard ok else { return false }
         let config = LimitConfig(stateDirectory: dir, classes: classes, onStateError: onError,
                                  walkMaxEntries: walkEntries, walkMaxMilliseconds: walkMS,
                                  lockTimeoutMilliseconds: lockMS, durable: durable, trustedOwner: trustedOwner)
         // The loader refused anything invalid; a cache that holds it was not written by the loader.
-        return !validateLimits || config.validate().isEmpty ? .some(config) : nil
+        if validateLimits && !config.validate().isEmpty { return false }
+        p.limits = config
+        return true
     }
 }
 

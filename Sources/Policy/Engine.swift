@@ -55,6 +55,9 @@ public final class PolicyEngine {
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
     private var unresolved: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+    /// `environment.set` as `NAME=value` in name order (SHELL is aegish's own), for every program.
+    private lazy var setEntries: [String] = settings.environment.set.keys.sorted()
+        .filter { $0 != "SHELL" }.map { $0 + "=" + settings.environment.set[$0]! }
     /// HOME and XDG_CONFIG_HOME as every program sees them: childEnvironment pins them, so the
     /// configuration files the analysers read (~/.gitconfig, ~/.ssh/config, …) are the ones the
     /// program will read, whatever the agent exported.
@@ -620,9 +623,7 @@ public final class PolicyEngine {
             if let pass = settings.environment.pass, !matchesAny(name, pass) { continue }
             out.append(entry)
         }
-        for (k, v) in settings.environment.set.sorted(by: { $0.key < $1.key }) where k != "SHELL" {
-            out.append(k + "=" + v)
-        }
+        out.append(contentsOf: setEntries)
         // PATH: `environment.set.PATH` if the policy gives one, else its search path.
         if settings.environment.set["PATH"] == nil {
             out.append("PATH=" + settings.searchPath.joined(separator: ":"))

@@ -159,13 +159,23 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
     }
 
     // Walked on bytes, with no per-component strings (this runs twice at every start): `out` is
-    // the current directory ("" for /), `marks` where each of its components starts, `stats`
-    // the lstat of / and of each of them; `rest` what is still to walk, from `i`.
+    // the current directory ("" for /), `marks` where each of its components starts, `owners`
+    // (uid << 32 | gid) and `modes` those of / and of each of them (plain integer arrays: an
+    // array of `stat` would cost a generic metadata instantiation at every start); `rest` what
+    // is still to walk, from `i`.
     var rootStat = stat()
     guard lstat("/", &rootStat) == 0 else { return refuse("cannot stat /: \(errnoText(errno))") }
     var out: [UInt8] = []
     var marks: [Int] = []
-    var stats: [stat] = [rootStat]
+    var owners: [UInt64] = [UInt64(rootStat.st_uid) << 32 | UInt64(rootStat.st_gid)]
+    var modes: [UInt32] = [rootStat.st_mode]
+    func push(_ st: stat) { owners.append(UInt64(st.st_uid) << 32 | UInt64(st.st_gid)); modes.append(st.st_mode) }
+    func top() -> stat {
+        var st = stat()
+        let o = owners[owners.count - 1]
+        st.st_uid = uid_t(truncatingIfNeeded: o >> 32); st.st_gid = gid_t(truncatingIfNeeded: o); st.st_mode = modes[modes.count - 1]
+        return st
+    }
     var rest = Array(full.utf8)
     var i = 0
     var hops = 0
@@ -178,10 +188,10 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         let n = i - start
         if n == 1 && rest[start] == 0x2E { continue }
         if n == 2 && rest[start] == 0x2E && rest[start + 1] == 0x2E {
-            if let m = marks.popLast() { out.removeSubrange(m...); stats.removeLast() }
+            if let m = marks.popLast() { out.removeSubrange(m...); owners.removeLast(); modes.removeLast() }
             continue
         }
-        let dirStat = stats[stats.count - 1]
+        let dirStat = top()
         let dirEnd = out.count
         out.append(0x2F)
         out.append(contentsOf: rest[start..<i])
@@ -213,7 +223,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
             if hops > 40 { return refuse("too many symlinks on the way to \(path)") }
             guard let target = ownershipReadLink(entry()) else { return refuse("cannot read the symlink \(entry()): \(errnoText(errno))") }
             out.removeSubrange(dirEnd...)
-            if target.hasPrefix("/") { out.removeAll(); marks.removeAll(); stats = [rootStat] }
+            if target.hasPrefix("/") { out.removeAll(); marks.removeAll(); owners.removeSubrange(1...); modes.removeSubrange(1...) }
             var next = Array(target.utf8)
             next.append(0x2F)
             next.append(contentsOf: rest[i...])
@@ -225,7 +235,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
                 return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st)
             }
             marks.append(dirEnd)
-            stats.append(st)
+            push(st)
         case S_IFREG:
             guard !more else { return refuse("\(entry()) is not a directory") }
             if ownedIfUnreachable && st.st_uid == uid && st.st_mode & (S_IWGRP | S_IWOTH) == 0 {
