@@ -221,7 +221,8 @@ func userName(uid: uid_t) -> String? {
     return String(cString: n)
 }
 
-/// The name of `uid` in /etc/passwd (the first line with that uid), nil if none.
+/// The name of `uid` in /etc/passwd (the first line with that uid), nil if none. A plain byte
+/// scan: this runs at every start of a shell that logs.
 func passwdFileUserName(uid: uid_t, file: String = "/etc/passwd") -> String? {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
@@ -237,11 +238,22 @@ func passwdFileUserName(uid: uid_t, file: String = "/etc/passwd") -> String? {
     }
     let want = Array(String(uid).utf8)
     // name:password:uid:…
-    for line in bytes.split(separator: 0x0A) {
-        let f = line.split(separator: 0x3A, maxSplits: 3, omittingEmptySubsequences: false)
-        if f.count >= 3, !f[0].isEmpty, f[2].elementsEqual(want) {
-            return String(decoding: f[0], as: UTF8.self)
+    var line = 0
+    while line < bytes.count {
+        var end = line
+        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        var c1 = line
+        while c1 < end && bytes[c1] != 0x3A { c1 += 1 }
+        var c2 = c1 + 1
+        while c2 < end && bytes[c2] != 0x3A { c2 += 1 }
+        var c3 = c2 + 1
+        while c3 < end && bytes[c3] != 0x3A { c3 += 1 }
+        if c1 > line, c1 < end, c2 < end, c3 - c2 - 1 == want.count {
+            var same = true
+            for k in 0..<want.count where bytes[c2 + 1 + k] != want[k] { same = false; break }
+            if same { return String(decoding: bytes[line..<c1], as: UTF8.self) }
         }
+        line = end + 1
     }
     return nil
 }
