@@ -6,8 +6,9 @@
 #   make bench          bench/run: aegish vs bash vs dash (markdown table for docs/BENCHMARKS.md)
 #   make corpus         tests/corpus/parse-rate over ../shared/corpora (not part of make test)
 #   make demo           a short demonstration
-#   make install        PREFIX=/usr/local DESTDIR= : binaries, man pages, bash completion for aegishctl;
-#                       SHELLS=1 also adds aegish to /etc/shells (a login shell must be listed there)
+#   make install        PREFIX=/usr/local DESTDIR= : binaries, man pages, bash completion for aegishctl
+#                       (as root: the aegish group, setgid, and the log, limit-state and policy-cache
+#                       directories); SHELLS=1 also adds aegish to /etc/shells
 #   make clean
 #
 # LINK selects how bin/aegish is linked (startup measured in docs/BENCHMARKS.md). The default is
@@ -160,16 +161,20 @@ install:
 	    install -D -m 0644 "$$page" "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
 	  done; \
 	done
-	@# The audit log and rate-limit state belong to a group only aegish holds (setgid), so every
-	@# user's aegish can write them and nothing it starts can (see aegish-audit(5), DEPLOYMENT).
+	@# The audit log, the rate-limit state and the compiled-policy cache belong to a group only
+	@# aegish holds (setgid), so every user's aegish can write them and nothing it starts can
+	@# (see aegish-audit(5), DEPLOYMENT, and aegish(1), POLICY CACHE). The old caches are removed:
+	@# they name the previous binary in their key, so none of them would be used again.
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 	  getent group aegish >/dev/null || groupadd --system aegish; \
 	  chown root:aegish $(PREFIX)/bin/aegish && chmod 2755 $(PREFIX)/bin/aegish; \
-	  install -d -o root -g aegish -m 2770 /var/log/aegish /var/lib/aegish/limits; \
+	  install -d -o root -g aegish -m 2770 /var/log/aegish /var/lib/aegish/limits /var/cache/aegish; \
+	  find /var/cache/aegish -mindepth 1 -delete; \
 	  [ -e /var/log/aegish/audit.log ] || install -o root -g aegish -m 0660 /dev/null /var/log/aegish/audit.log; \
-	  echo "aegish is setgid aegish; /var/log/aegish and /var/lib/aegish/limits are root:aegish 2770."; \
+	  echo "aegish is setgid aegish; /var/log/aegish, /var/lib/aegish/limits and /var/cache/aegish are root:aegish 2770."; \
 	else \
-	  echo "Not root (or DESTDIR set): create the aegish group and directories as aegish-audit(5) DEPLOYMENT says."; \
+	  echo "Not root (or DESTDIR set): create the aegish group and directories as aegish-audit(5) DEPLOYMENT says"; \
+	  echo "(and /var/cache/aegish root:aegish 2770 for the compiled-policy cache, aegish(1) POLICY CACHE)."; \
 	fi
 	@echo "Installed $(DESTDIR)$(PREFIX)/bin/aegish."
 	@# A login shell must be listed in /etc/shells (chsh, some sshd and su setups check it).

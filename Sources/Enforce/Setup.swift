@@ -11,7 +11,8 @@ import RateLimit
 /// `checkUID`: the user whose write access is checked (see makePolicyGate).
 public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
                           warn: @escaping (String) -> Void) -> Gate {
-    let policy = policyGate.engine.policy
+    // The settings only: the rules are not needed here (from the cache they are decoded lazily).
+    let policy = policyGate.engine.settings
     var log: AuditLog? = nil
     if let config = policy.audit {
         do {

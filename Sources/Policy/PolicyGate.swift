@@ -33,8 +33,8 @@ public final class PolicyGate: Gate {
         }
     }
 
-    public var searchPath: [String]? { engine.policy.searchPath }
-    public var policyName: String? { engine.policy.name }
+    public var searchPath: [String]? { engine.settings.searchPath }
+    public var policyName: String? { engine.settings.name }
 
     /// The engine's verdict alone: deciding logs nothing here, so this is the plain decision.
     public func completionAllows(_ r: GateRequest) -> Bool { decision(r).verdict != .deny }
