@@ -48,9 +48,11 @@ func makeApprover(_ config: SupervisorConfig, log: AuditLog?) -> Approver {
     if let socket = config.socket {
         // The session, user and host the supervisor sees are the audit log's, so its screen and
         // `aegishctl watch` agree.
-        return SupervisorClient(config: config, socket: socket, session: log?.sessionID ?? randomHex(bytes: 8),
-                                user: log?.userName ?? userName(uid: getuid()) ?? String(getuid()),
-                                host: log?.hostName ?? hostName(), tty: log?.tty ?? ttyName())
+        return SupervisorClient(config: config, socket: socket) {
+            SupervisorClient.Asker(session: log?.sessionID ?? randomHex(bytes: 8),
+                                   user: log?.userName ?? userName(uid: getuid()) ?? String(getuid()),
+                                   host: log?.hostName ?? hostName(), tty: log?.tty ?? ttyName())
+        }
     }
     guard isatty(0) == 1 else {
         return Unanswerable(reason: "the policy asks on the terminal, and standard input is not a terminal")
