@@ -55,6 +55,10 @@ public final class PolicyEngine {
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
     private var unresolved: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+    /// `environment.deny` and `environment.pass`, split once into exact names and prefixes
+    /// (every program's environment is filtered through them).
+    private lazy var denyNames = NamePatterns(settings.environment.deny)
+    private lazy var passNames: NamePatterns? = settings.environment.pass.map(NamePatterns.init)
     /// `environment.set` as `NAME=value` in name order (SHELL is aegish's own), for every program.
     private lazy var setEntries: [String] = settings.environment.set.keys.sorted()
         .filter { $0 != "SHELL" }.map { $0 + "=" + settings.environment.set[$0]! }
@@ -615,12 +619,18 @@ public final class PolicyEngine {
     public func childEnvironment(_ env: [String], shellPath: String) -> [String] {
         var out: [String] = []
         out.reserveCapacity(env.count + settings.environment.set.count + 3)
+        let deny = denyNames, pass = passNames
         for entry in env {
-            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            let name: String
+            if let eq = entry.firstIndex(of: "="), eq != entry.startIndex {
+                name = String(entry[..<eq])
+            } else {   // no `=`, or an empty name: as split(separator:) sees it
+                name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            }
             if name == "PATH" || name == "SHELL" || name == "HOME" || name == "XDG_CONFIG_HOME"
                 || settings.environment.set[name] != nil { continue }
-            if matchesAny(name, settings.environment.deny) { continue }
-            if let pass = settings.environment.pass, !matchesAny(name, pass) { continue }
+            if deny.matches(name) { continue }
+            if let pass, !pass.matches(name) { continue }
             out.append(entry)
         }
         out.append(contentsOf: setEntries)
@@ -769,6 +779,20 @@ func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValu
 let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
 
 func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+
+/// `matchesAny` with the patterns split once: exact names in a set, `PREFIX*` as prefixes.
+struct NamePatterns {
+    private var exact: Set<String> = []
+    private var prefixes: [Substring] = []
+    init(_ patterns: [String]) {
+        for p in patterns {
+            if p.hasSuffix("*") { prefixes.append(p.dropLast()) } else { exact.insert(p) }
+        }
+    }
+    func matches(_ name: String) -> Bool {
+        exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+    }
+}
 
 /// `NAME` or `PREFIX*` patterns for variable names.
 func matchesAny(_ name: String, _ patterns: [String]) -> Bool {

@@ -342,6 +342,36 @@ final class PolicyCacheTests: XCTestCase {
         XCTAssertEqual(access(cacheFile(), F_OK), -1)
     }
 
+    // MARK: - Start-up helpers behave like what they replace
+
+    func testNamePatternsMatchLikeMatchesAny() {
+        let patterns = ["LD_*", "BASH_ENV", "ENV", "GIT_SSH*", "*", "A*B", "", "PYTHON*"]
+        let names = ["LD_PRELOAD", "LD_", "LD", "BASH_ENV", "BASH_ENVX", "ENV", "GIT_SSH_COMMAND", "PATH", "",
+                     "A*B", "AB", "AXB", "PYTHONSTARTUP", "é", "e\u{301}"]
+        for k in 0..<patterns.count {
+            for list in [Array(patterns[k...]), Array(patterns[..<k]), [patterns[k]]] {
+                let m = NamePatterns(list)
+                for n in names { XCTAssertEqual(m.matches(n), matchesAny(n, list), "\(n) vs \(list)") }
+            }
+        }
+    }
+
+    func testCanonicalPathOnBytes() {
+        // The byte-level walk resolves like the kernel: every 0x2F separates, `..` after a
+        // symlink goes to the parent of its target.
+        mkdir(base + "/real", 0o755); mkdir(base + "/real/sub", 0o755)
+        symlink(base + "/real/sub", base + "/link")
+        symlink("../real", base + "/ws/rel")
+        XCTAssertEqual(canonicalPath(base + "/link/../x", cwd: "/"), base + "/real/x")
+        XCTAssertEqual(canonicalPath("rel/sub/./y", cwd: base + "/ws"), base + "/real/sub/y")
+        XCTAssertEqual(canonicalPath("//" + base + "//real///sub/", cwd: "/"), base + "/real/sub")
+        XCTAssertEqual(canonicalPath("/proc/self/../1", cwd: "/"), "/proc/1")
+        XCTAssertEqual(canonicalPath("../../..", cwd: "/a"), "/")
+        XCTAssertEqual(canonicalPath("a", cwd: "relative"), "/relative/a")
+        symlink("loop2", base + "/loop1"); symlink("loop1", base + "/loop2")
+        XCTAssertEqual(canonicalPath(base + "/loop1/z", cwd: "/"), base + "/loop1/z")   // ELOOP: the rest as written
+    }
+
     // MARK: - The example policy, both ways
 
     func testTheExamplePolicyDecidesTheSameFromTheCache() throws {
