@@ -7,14 +7,18 @@
 // Trust argument (also in docs/ARCHITECTURE.md, "Compiled-policy cache"):
 //  * Who can write a cache file: aegish itself (its code computes the content from the policy,
 //    never from anything the governed user supplies), root, or the policy's owner (who can
-//    change the policy itself anyway). The governed user must not be able to:
-//  * A cache is *used* only if the file and every directory above it pass the same check as the
-//    policy (`ownershipCheck`: not writable by the governed user, no symlink of theirs on the
-//    way), and the file is a regular file with one link, not group- or world-writable, owned by
-//    root, by the policy's owner, or — what aegish writes when installed setgid, running as the
-//    user — by the governed user *when the user cannot even reach it*: its directory is not
-//    searchable by them (root:aegish 2770, the user not in the group), so no path, link or
-//    descriptor of theirs leads to it. So its content is as trustworthy as the policy file.
+//    change the policy itself anyway). Never the governed user: a cache is *used* only if the
+//    file and every directory above it pass the same check as the policy (`ownershipCheck`: not
+//    writable by the governed user, no symlink of theirs on the way), and the file is a regular
+//    file with one link, not group- or world-writable, owned by root, by the policy's owner,
+//    or — what aegish writes when installed setgid, running as the user — by the governed user
+//    *when the user cannot even reach it*: in /var/cache/aegish only (`sharedDirectory`), whose
+//    mode keeps the user out (root:aegish 2770, the user not in the group), so no path, link or
+//    descriptor of theirs leads to it. Every aegish process refuses to let a redirection, `cd`
+//    or `source` reach that directory (`PolicyEngine.shellPaths`), whatever the policy's path
+//    lists or AEGISH_POLICY_CACHE say, so aegish's group cannot be used to plant a file there;
+//    a directory named by AEGISH_POLICY_CACHE is protected only in the processes that name it,
+//    so the user's own files are not trusted there. So a cache is as trustworthy as the policy.
 //  * It is used only for exactly what it was compiled from. The key, stored in full and compared
 //    field by field: the aegish binary (dev, inode, size, mtime, ctime of /proc/self/exe), the
 //    policy path and file (dev, inode, size, mtime, ctime, owner; the ownership check of the path
@@ -32,10 +36,12 @@
 //    nothing by making one fail, and the engine, which enforces, still reads those files live.
 //  * Fail closed: a cache that is missing, unreadable, untrusted, of another format, for another
 //    key, or whose checksum does not match is ignored (never partly used) and the policy is
-//    loaded the slow way, with the same result, only slower. Files are written to a per-slot
-//    temporary name under an flock and renamed into place, without fsync: a file torn by a
-//    crash fails its checksum and is rewritten.
-//  * Bounded: one file per (policy file inode, uid); a changed HOME or policy overwrites it.
+//    loaded the slow way, with the same result, only slower; a policy that does not load is
+//    never cached. Files are written to a per-slot temporary name under an flock and renamed
+//    into place, without fsync: a file torn by a crash fails its checksum and is rewritten.
+//    The shell writes only where the next start would trust the file.
+//  * Bounded: one file per (policy file inode, uid), plus at most one temporary file; a changed
+//    HOME or policy overwrites it.
 //
 // Format 4 (binary, little-endian; written and read by hand, no Foundation):
 //   "aegish-compiled-policy 4\n", u64 payload length, u64 checksum of the payload, payload:
@@ -43,7 +49,8 @@
 //   hosts), then the sections. Integers are u8/u32/i64; a string is a u32 length and its UTF-8
 //   bytes. Rules and name tables start with an offset table, so that a start decodes only the
 //   settings and, per decision, the rules it consults: a shell that runs `/bin/true` never
-//   builds the other 170 rules.
+//   builds the other 170 rules. The file is mapped, not read, so a 10,000-rule cache costs
+//   the pages the checksum reads from the page cache, not a copy.
 
 import Audit
 import Glibc
