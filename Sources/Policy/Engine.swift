@@ -108,15 +108,20 @@ public final class PolicyEngine {
         // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
         // a regular file's canonical path is its directory's canonical path plus its name.
         let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/", deps: deps), raw: $0) }
+        // A large policy lists each search directory once instead: a name missing from the
+        // listing would fail its lstat anyway (names in it are still lstat'ed, as before).
+        let nameCount = policy.commands.reduce(0) { $0 + $1.names.count }
+        let listings: [Set<String>?] = dirs.map { nameCount > 256 ? directoryEntries($0.raw) : nil }
         for (i, rule) in policy.commands.enumerated() {
             for name in rule.names {
                 var found: String? = nil
                 if name.hasPrefix("/") {
                     found = canonicalPath(name, cwd: "/", deps: deps)
                 } else {
-                    for d in dirs {
+                    for (k, d) in dirs.enumerated() {
                         var st = stat()
                         deps?.directory(d.raw)
+                        if let listed = listings[k], !hasByte(name, "/"), !listed.contains(name) { continue }
                         guard lstat(d.raw + "/" + name, &st) == 0 else { continue }
                         let kind = st.st_mode & S_IFMT
                         if kind == S_IFLNK {
@@ -779,6 +784,20 @@ func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValu
 let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
 
 func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+
+/// The names in a directory (without . and ..), nil if it cannot be listed.
+func directoryEntries(_ dir: String) -> Set<String>? {
+    guard let d = opendir(dir) else { return nil }
+    defer { closedir(d) }
+    var out: Set<String> = []
+    while let e = readdir(d) {
+        let name = withUnsafePointer(to: e.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name != "." && name != ".." { out.insert(name) }
+    }
+    return out
+}
 
 /// `matchesAny` with the patterns split once: exact names in a set, `PREFIX*` as prefixes.
 struct NamePatterns {

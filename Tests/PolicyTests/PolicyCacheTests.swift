@@ -356,6 +356,31 @@ final class PolicyCacheTests: XCTestCase {
         }
     }
 
+    func testLargePoliciesResolveNamesLikeSmallOnes() throws {
+        // Over 256 names, each search directory is listed once; the result must not change.
+        symlink(base + "/bin/tool", base + "/bin/alias")
+        mkdir(base + "/bin/adir", 0o755)
+        var names = ["tool", "alias", "adir", "ls", "cat", "true", "sh", "/bin/sh", "bin/tool", "", ".", ".."]
+        for i in 0..<300 { names.append("no-such-\(i)") }
+        var big = Policy()
+        big.searchPath = [base + "/bin", "/usr/bin", "/bin"]
+        big.commands = names.enumerated().map { CommandRule(id: "r\($0.offset)", names: [$0.element], verdict: .allow) }
+        let engine = try PolicyEngine(policy: big, home: nil, governedUID: user)
+        var byBinary: [String: [Int]] = [:], unresolved: [String: [Int]] = [:]
+        for (i, n) in names.enumerated() {
+            var one = Policy()
+            one.searchPath = big.searchPath
+            one.commands = [CommandRule(id: "r", names: [n], verdict: .allow)]
+            let e = try PolicyEngine(policy: one, home: nil, governedUID: user)
+            for (k, _) in e.rulesByBinary { byBinary[k, default: []].append(i) }
+            for (k, _) in e.unresolvedNames { unresolved[k, default: []].append(i) }
+        }
+        XCTAssertEqual(engine.rulesByBinary, byBinary)
+        XCTAssertEqual(engine.unresolvedNames, unresolved)
+        XCTAssertEqual(Array(engine.rulesByBinary[base + "/bin/tool"]?.prefix(2) ?? []), [0, 1])   // tool, and alias → tool
+        XCTAssertNotNil(engine.unresolvedNames["no-such-7"])
+    }
+
     func testCanonicalPathOnBytes() {
         // The byte-level walk resolves like the kernel: every 0x2F separates, `..` after a
         // symlink goes to the parent of its target.
