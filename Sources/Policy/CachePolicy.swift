@@ -53,6 +53,7 @@
 //   the pages the checksum reads from the page cache, not a copy.
 
 import Audit
+import CSys
 import Glibc
 import RateLimit
 
@@ -222,10 +223,15 @@ func openCachedPolicy(path: String, governedUID: uid_t, checkUID: uid_t, home: S
     guard fstat(fd, &st) == 0, st.st_dev == checked.st_dev, st.st_ino == checked.st_ino else {
         return .miss("\(cachePath) changed while it was checked")
     }
-    let ownerOK = st.st_uid == 0 || st.st_uid == policyStat.st_uid
-        || (st.st_uid == governedUID && cacheCheck.ownedButUnreachable)
-    guard (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & (S_IWGRP | S_IWOTH) == 0, st.st_nlink == 1, ownerOK else {
-        return .miss("\(cachePath) is not a private regular file owned by root, the policy's owner or (unreachable) the user")
+    // The user's own file (written by aegish, setgid, as the user) must also be read-only for
+    // everyone and carry the writer's mark: a file the agent made through some redirection has
+    // neither, and one with both could not have been written by anything but this writer.
+    let trustedOwner = st.st_uid == 0 || st.st_uid == policyStat.st_uid
+    let usersOwn = !trustedOwner && st.st_uid == governedUID && cacheCheck.ownedButUnreachable
+        && st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH) == 0 && hasCacheMark(fd)
+    guard (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & (S_IWGRP | S_IWOTH) == 0, st.st_nlink == 1,
+          trustedOwner || usersOwn else {
+        return .miss("\(cachePath) is not a regular file owned by root or the policy's owner, nor one aegish wrote for the user where they cannot reach it")
     }
     guard let bytes = CacheBytes(mapping: fd, size: Int(st.st_size), limit: 256 << 20) else { return .miss("cannot map \(cachePath)") }
     guard let exe = executableKey() else { return .miss("cannot stat /proc/self/exe") }
@@ -320,42 +326,57 @@ func writePolicyCache(_ engine: PolicyEngine, path: String, policyStat: stat, de
     let bytes = encodeCache(engine, key: ExpectedKey(exe: exe, path: path, policy: fileKey(policyStat) + [Int(policyStat.st_uid)],
                                                      uid: Int(governedUID), home: home), deps: depKeys)
     let target = policyCacheFile(directory: dir, policy: policyStat, uid: governedUID)
-    try replaceFile(target, with: bytes)
+    let euid = geteuid()
+    try replaceFile(target, in: dir, with: bytes, markRequired: euid != 0 && euid != policyStat.st_uid)
     return target
 }
 
-/// Writes `bytes` to `target.tmp` (one per slot, so a killed writer leaves at most one file
-/// behind) under an flock, then renames it over `target`. A writer that finds the temporary
-/// file locked leaves the job to the other one.
-private func replaceFile(_ target: String, with bytes: [UInt8]) throws {
+/// Mark (an extended attribute) on every cache file this writer makes. A file of the governed
+/// user's is trusted only with it: nothing but this writer sets it, and only on a file that has
+/// no name yet, so no redirection of the agent's (even one that slipped past the shell's
+/// protection of the directory) can produce a marked file.
+let cacheMarkName = "user.aegish.compiled-policy"
+let cacheMarkValue: [UInt8] = Array("4".utf8)
+
+/// Writes `bytes` as `target`: into a file without a name (O_TMPFILE), marked, made read-only
+/// for everyone (mode 0444: not even its owner can open it for writing later), and only then
+/// linked as `target.new` and renamed over `target`. At no moment can the file be opened for
+/// writing by name. `markRequired`: the file will be the governed user's, so it is useless
+/// without the mark.
+private func replaceFile(_ target: String, in dir: String, with bytes: [UInt8], markRequired: Bool) throws {
     func fail(_ m: String) -> CacheWriteError { CacheWriteError(message: m) }
-    let temp = target + ".tmp"
-    var fd = open(temp, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0o644)
-    if fd < 0 && errno == EACCES && unlink(temp) == 0 {
-        // Left behind by another writer (root's --compile-policy): ours to replace.
-        fd = open(temp, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0o644)
-    }
-    guard fd >= 0 else { throw fail("cannot write \(temp): \(errnoText(errno))") }
+    let fd = aegish_open_tmpfile(dir, 0o600)
+    guard fd >= 0 else { throw fail("cannot create a file in \(dir): \(errnoText(errno))") }
     defer { close(fd) }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw fail("\(temp) is being written by another process") }
-    // Still the file at that name (a writer that renamed it away holds no lock on ours)?
-    var fst = stat(), lst = stat()
-    guard fstat(fd, &fst) == 0, lstat(temp, &lst) == 0, fst.st_dev == lst.st_dev, fst.st_ino == lst.st_ino,
-          (fst.st_mode & S_IFMT) == S_IFREG, fst.st_nlink == 1 else {
-        throw fail("\(temp) was replaced while it was being written")
-    }
-    var ok = ftruncate(fd, 0) == 0 && fchmod(fd, 0o644) == 0
     var off = 0
-    while ok && off < bytes.count {
+    while off < bytes.count {
         let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { continue }
-        if n <= 0 { ok = false } else { off += n }
+        guard n > 0 else { throw fail("cannot write \(target): \(errnoText(errno))") }
+        off += n
     }
-    guard ok, rename(temp, target) == 0 else {
+    let marked = cacheMarkValue.withUnsafeBytes { aegish_fsetxattr(fd, cacheMarkName, $0.baseAddress, $0.count) } == 0
+    if !marked && markRequired {
+        throw fail("cannot mark \(target) (\(errnoText(errno)); extended attributes are needed in \(dir))")
+    }
+    guard fchmod(fd, 0o444) == 0 else { throw fail("cannot chmod \(target): \(errnoText(errno))") }
+    let staged = target + ".new"
+    unlink(staged)   // left by a writer that died between link and rename (one per slot at most)
+    guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, staged, AT_SYMLINK_FOLLOW) == 0 else {
+        throw fail("cannot link \(staged): \(errnoText(errno))")
+    }
+    guard rename(staged, target) == 0 else {
         let e = errno
-        unlink(temp)
-        throw fail("cannot write \(target): \(errnoText(e))")
+        unlink(staged)
+        throw fail("cannot rename \(staged): \(errnoText(e))")
     }
+}
+
+/// Whether the open cache file carries the writer's mark.
+func hasCacheMark(_ fd: Int32) -> Bool {
+    var buf = [UInt8](repeating: 0, count: 16)
+    let n = buf.withUnsafeMutableBytes { aegish_fgetxattr(fd, cacheMarkName, $0.baseAddress, $0.count) }
+    return n == cacheMarkValue.count && buf.prefix(n).elementsEqual(cacheMarkValue)
 }
 
 // MARK: - Keys

@@ -2,6 +2,7 @@ import XCTest
 import Glibc
 @testable import Policy
 import Syntax
+import CSys
 
 /// The compiled-policy cache as the shell uses it (`loadPolicyEngine`): written on a miss, used
 /// on a hit, ignored (and rewritten) when anything in its key changed or it is damaged, ignored
@@ -177,8 +178,8 @@ final class PolicyCacheTests: XCTestCase {
         let file = cacheFile()
         var st = stat()
         XCTAssertEqual(stat(file, &st), 0)
-        XCTAssertEqual(st.st_mode & 0o777, 0o644)
-        XCTAssertEqual(access(file + ".tmp", F_OK), -1, "the temporary file is renamed away")
+        XCTAssertEqual(st.st_mode & 0o777, 0o444, "read-only for everyone, its owner included")
+        XCTAssertEqual(access(file + ".new", F_OK), -1, "the staged name is renamed away")
 
         let (fast, second) = try start()
         XCTAssertEqual(kinds(second), ["hit"])
@@ -279,10 +280,22 @@ final class PolicyCacheTests: XCTestCase {
         let (fast, hit) = try start()
         XCTAssertEqual(kinds(hit), ["hit"])
         XCTAssertEqual(fast.decideExec(argv: ["ls"], path: nil, cwd: "/").verdict, .allow)
-        // Group- or world-writable, or a second link: not used.
-        chmod(cacheFile(), 0o664)
+        // Writable by its owner (or anyone), without the writer's mark, or with a second link:
+        // not used.
+        for mode: mode_t in [0o644, 0o664, 0o446] {
+            chown(cacheFile(), user, 0)
+            chmod(cacheFile(), mode)
+            (_, events) = try start()
+            XCTAssertEqual(kinds(events), ["miss", "written"], "mode \(String(mode, radix: 8))")
+        }
+        chown(cacheFile(), user, 0)
+        XCTAssertEqual(kinds(try start().1), ["hit"])
+        let fd = open(cacheFile(), O_RDONLY)
+        XCTAssertEqual(aegish_fsetxattr(fd, "user.aegish.compiled-policy", "3", 1), 0)   // not this writer's mark
+        close(fd)
         (_, events) = try start()
         XCTAssertEqual(kinds(events), ["miss", "written"])
+        chown(cacheFile(), user, 0)
         XCTAssertEqual(link(cacheFile(), cacheDir + "/second-link"), 0)
         (_, events) = try start()
         XCTAssertEqual(kinds(events), ["miss", "written"])
@@ -325,15 +338,24 @@ final class PolicyCacheTests: XCTestCase {
         XCTAssertEqual(access(base + "/nonexistent", F_OK), -1)
     }
 
-    func testAWriterThatHoldsTheLockIsLeftAlone() throws {
-        let tmp = cacheFile() + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT, 0o644)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+    func testALeftoverStagedFileIsReplaced() throws {
+        write(cacheFile() + ".new", "garbage from a writer that died", mode: 0o444)
         let (_, events) = try start()
-        XCTAssertEqual(kinds(events), ["miss", "notWritten"])
-        XCTAssertTrue(events[1].description.contains("another process"), events[1].description)
+        XCTAssertEqual(kinds(events), ["miss", "written"])
+        XCTAssertEqual(access(cacheFile() + ".new", F_OK), -1)
+        XCTAssertEqual(kinds(try start().1), ["hit"])
+    }
+
+    func testTheCacheFileIsNeverWritableByName() throws {
+        // Written without a name and read-only before it gets one: the user who owns it (the
+        // setgid case) cannot open it for writing, even through aegish's group.
+        _ = try start()
+        var st = stat()
+        XCTAssertEqual(stat(cacheFile(), &st), 0)
+        XCTAssertEqual(st.st_mode & 0o222, 0)
+        let fd = open(cacheFile(), O_RDONLY)
+        defer { close(fd) }
+        XCTAssertTrue(hasCacheMark(fd))
     }
 
     func testAPolicyThatFailsToLoadIsNeverCached() throws {
