@@ -18,7 +18,12 @@
 //    or `source` reach that directory (`PolicyEngine.shellPaths`), whatever the policy's path
 //    lists or AEGISH_POLICY_CACHE say, so aegish's group cannot be used to plant a file there;
 //    a directory named by AEGISH_POLICY_CACHE is protected only in the processes that name it,
-//    so the user's own files are not trusted there. So a cache is as trustworthy as the policy.
+//    so the user's own files are not trusted there. And in case a redirection slipped past that
+//    protection anyway: the writer writes a nameless file (O_TMPFILE), marks it (an extended
+//    attribute) and makes it read-only for everyone before it gets a name, and a user-owned
+//    cache is used only with that mark and no write bit — which nothing the agent can do
+//    through a redirection produces (a new file has no mark; a marked one cannot be opened
+//    for writing). So a cache is as trustworthy as the policy.
 //  * It is used only for exactly what it was compiled from. The key, stored in full and compared
 //    field by field: the aegish binary (dev, inode, size, mtime, ctime of /proc/self/exe), the
 //    policy path and file (dev, inode, size, mtime, ctime, owner; the ownership check of the path
@@ -37,11 +42,11 @@
 //  * Fail closed: a cache that is missing, unreadable, untrusted, of another format, for another
 //    key, or whose checksum does not match is ignored (never partly used) and the policy is
 //    loaded the slow way, with the same result, only slower; a policy that does not load is
-//    never cached. Files are written to a per-slot temporary name under an flock and renamed
-//    into place, without fsync: a file torn by a crash fails its checksum and is rewritten.
-//    The shell writes only where the next start would trust the file.
-//  * Bounded: one file per (policy file inode, uid), plus at most one temporary file; a changed
-//    HOME or policy overwrites it.
+//    never cached. Files are linked as `<slot>.new` and renamed into place, without fsync: a
+//    file torn by a crash fails its checksum and is rewritten. Concurrent writers of one slot
+//    each rename a complete file. The shell writes only where the next start would trust it.
+//  * Bounded: one file per (policy file inode, uid), plus at most one `.new` left by a writer
+//    killed between link and rename; a changed HOME or policy overwrites it.
 //
 // Format 4 (binary, little-endian; written and read by hand, no Foundation):
 //   "aegish-compiled-policy 4\n", u64 payload length, u64 checksum of the payload, payload:
