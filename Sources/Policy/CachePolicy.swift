@@ -414,14 +414,24 @@ private func executableKey() -> [Int]? {
 // MARK: - Checksum
 
 /// A 64-bit checksum of the payload (not a MAC: the writer is trusted; this catches a file torn
-/// by a crash, which is never fsynced).
+/// by a crash, which is never fsynced). Four independent lanes of 8 bytes, so that a 1.4 MB
+/// cache (10,000 rules) costs ~0.1 ms, not the ~0.4 ms of one dependent chain.
 func cacheChecksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
-    var i = 0
     let n = p.count
+    var h0: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n), h1: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    var h2: UInt64 = 0x1656_67B1_9E37_79F9, h3: UInt64 = 0x85EB_CA77_C2B2_AE63
+    let m: UInt64 = 0xFF51_AFD7_ED55_8CCD
+    var i = 0
+    while i + 32 <= n {
+        h0 = (h0 ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m; h0 ^= h0 >> 31
+        h1 = (h1 ^ p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* m; h1 ^= h1 >> 31
+        h2 = (h2 ^ p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* m; h2 ^= h2 >> 31
+        h3 = (h3 ^ p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* m; h3 ^= h3 >> 31
+        i += 32
+    }
+    var h = h0 ^ (h1 &* 0x9E37_79B9_7F4A_7C15) ^ (h2 &* 0xC4CE_B9FE_1A85_EC53) ^ (h3 &* 0x1656_67B1_9E37_79F9)
     while i + 8 <= n {
-        let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* m
         h ^= h >> 31
         i += 8
     }
