@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
                 swiftSettings: fastSettings),
         .target(name: "Policy", dependencies: [
-                    "Syntax", "Interp", "Audit", "RateLimit",
+                    "Syntax", "Interp", "Audit", "RateLimit", "CSys",
                     .product(name: "TOMLKit", package: "TOMLKit"),
                     .product(name: "Crypto", package: "swift-crypto"),
                 ], path: "Sources/Policy", swiftSettings: fastSettings),

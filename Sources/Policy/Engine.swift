@@ -57,6 +57,10 @@ public final class PolicyEngine {
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
     /// When set, every decision records its steps here (`aegishctl explain`; Trace.swift).
     public var trace: DecisionTrace? = nil
+    /// `environment.deny` and `environment.pass`, split once into exact names and prefixes
+    /// (every program's environment is filtered through them).
+    private lazy var denyNames = NamePatterns(settings.environment.deny)
+    private lazy var passNames: NamePatterns? = settings.environment.pass.map(NamePatterns.init)
     /// `environment.set` as `NAME=value` in name order (SHELL is aegish's own), for every program.
     private lazy var setEntries: [String] = settings.environment.set.keys.sorted()
         .filter { $0 != "SHELL" }.map { $0 + "=" + settings.environment.set[$0]! }
@@ -106,15 +110,20 @@ public final class PolicyEngine {
         // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
         // a regular file's canonical path is its directory's canonical path plus its name.
         let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/", deps: deps), raw: $0) }
+        // A large policy lists each search directory once instead: a name missing from the
+        // listing would fail its lstat anyway (names in it are still lstat'ed, as before).
+        let nameCount = policy.commands.reduce(0) { $0 + $1.names.count }
+        let listings: [Set<String>?] = dirs.map { nameCount > 256 ? directoryEntries($0.raw) : nil }
         for (i, rule) in policy.commands.enumerated() {
             for name in rule.names {
                 var found: String? = nil
                 if name.hasPrefix("/") {
                     found = canonicalPath(name, cwd: "/", deps: deps)
                 } else {
-                    for d in dirs {
+                    for (k, d) in dirs.enumerated() {
                         var st = stat()
                         deps?.directory(d.raw)
+                        if let listed = listings[k], !hasByte(name, "/"), !listed.contains(name) { continue }
                         guard lstat(d.raw + "/" + name, &st) == 0 else { continue }
                         let kind = st.st_mode & S_IFMT
                         if kind == S_IFLNK {
@@ -651,12 +660,18 @@ public final class PolicyEngine {
     public func childEnvironment(_ env: [String], shellPath: String) -> [String] {
         var out: [String] = []
         out.reserveCapacity(env.count + settings.environment.set.count + 3)
+        let deny = denyNames, pass = passNames
         for entry in env {
-            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            let name: String
+            if let eq = entry.firstIndex(of: "="), eq != entry.startIndex {
+                name = String(entry[..<eq])
+            } else {   // no `=`, or an empty name: as split(separator:) sees it
+                name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            }
             if name == "PATH" || name == "SHELL" || name == "HOME" || name == "XDG_CONFIG_HOME"
                 || settings.environment.set[name] != nil { continue }
-            if matchesAny(name, settings.environment.deny) { continue }
-            if let pass = settings.environment.pass, !matchesAny(name, pass) { continue }
+            if deny.matches(name) { continue }
+            if let pass, !pass.matches(name) { continue }
             out.append(entry)
         }
         out.append(contentsOf: setEntries)
@@ -805,6 +820,34 @@ func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValu
 let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
 
 func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+
+/// The names in a directory (without . and ..), nil if it cannot be listed.
+func directoryEntries(_ dir: String) -> Set<String>? {
+    guard let d = opendir(dir) else { return nil }
+    defer { closedir(d) }
+    var out: Set<String> = []
+    while let e = readdir(d) {
+        let name = withUnsafePointer(to: e.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name != "." && name != ".." { out.insert(name) }
+    }
+    return out
+}
+
+/// `matchesAny` with the patterns split once: exact names in a set, `PREFIX*` as prefixes.
+struct NamePatterns {
+    private var exact: Set<String> = []
+    private var prefixes: [Substring] = []
+    init(_ patterns: [String]) {
+        for p in patterns {
+            if p.hasSuffix("*") { prefixes.append(p.dropLast()) } else { exact.insert(p) }
+        }
+    }
+    func matches(_ name: String) -> Bool {
+        exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+    }
+}
 
 /// `NAME` or `PREFIX*` patterns for variable names.
 func matchesAny(_ name: String, _ patterns: [String]) -> Bool {

@@ -2,6 +2,7 @@ import XCTest
 import Glibc
 @testable import Policy
 import Syntax
+import CSys
 
 /// The compiled-policy cache as the shell uses it (`loadPolicyEngine`): written on a miss, used
 /// on a hit, ignored (and rewritten) when anything in its key changed or it is damaged, ignored
@@ -177,8 +178,8 @@ final class PolicyCacheTests: XCTestCase {
         let file = cacheFile()
         var st = stat()
         XCTAssertEqual(stat(file, &st), 0)
-        XCTAssertEqual(st.st_mode & 0o777, 0o644)
-        XCTAssertEqual(access(file + ".tmp", F_OK), -1, "the temporary file is renamed away")
+        XCTAssertEqual(st.st_mode & 0o777, 0o444, "read-only for everyone, its owner included")
+        XCTAssertEqual(access(file + ".new", F_OK), -1, "the staged name is renamed away")
 
         let (fast, second) = try start()
         XCTAssertEqual(kinds(second), ["hit"])
@@ -279,10 +280,22 @@ final class PolicyCacheTests: XCTestCase {
         let (fast, hit) = try start()
         XCTAssertEqual(kinds(hit), ["hit"])
         XCTAssertEqual(fast.decideExec(argv: ["ls"], path: nil, cwd: "/").verdict, .allow)
-        // Group- or world-writable, or a second link: not used.
-        chmod(cacheFile(), 0o664)
+        // Writable by its owner (or anyone), without the writer's mark, or with a second link:
+        // not used.
+        for mode: mode_t in [0o644, 0o664, 0o446] {
+            chown(cacheFile(), user, 0)
+            chmod(cacheFile(), mode)
+            (_, events) = try start()
+            XCTAssertEqual(kinds(events), ["miss", "written"], "mode \(String(mode, radix: 8))")
+        }
+        chown(cacheFile(), user, 0)
+        XCTAssertEqual(kinds(try start().1), ["hit"])
+        let fd = open(cacheFile(), O_RDONLY)
+        XCTAssertEqual(aegish_fsetxattr(fd, "user.aegish.compiled-policy", "3", 1), 0)   // not this writer's mark
+        close(fd)
         (_, events) = try start()
         XCTAssertEqual(kinds(events), ["miss", "written"])
+        chown(cacheFile(), user, 0)
         XCTAssertEqual(link(cacheFile(), cacheDir + "/second-link"), 0)
         (_, events) = try start()
         XCTAssertEqual(kinds(events), ["miss", "written"])
@@ -325,21 +338,85 @@ final class PolicyCacheTests: XCTestCase {
         XCTAssertEqual(access(base + "/nonexistent", F_OK), -1)
     }
 
-    func testAWriterThatHoldsTheLockIsLeftAlone() throws {
-        let tmp = cacheFile() + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT, 0o644)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+    func testALeftoverStagedFileIsReplaced() throws {
+        write(cacheFile() + ".new", "garbage from a writer that died", mode: 0o444)
         let (_, events) = try start()
-        XCTAssertEqual(kinds(events), ["miss", "notWritten"])
-        XCTAssertTrue(events[1].description.contains("another process"), events[1].description)
+        XCTAssertEqual(kinds(events), ["miss", "written"])
+        XCTAssertEqual(access(cacheFile() + ".new", F_OK), -1)
+        XCTAssertEqual(kinds(try start().1), ["hit"])
+    }
+
+    func testTheCacheFileIsNeverWritableByName() throws {
+        // Written without a name and read-only before it gets one: the user who owns it (the
+        // setgid case) cannot open it for writing, even through aegish's group.
+        _ = try start()
+        var st = stat()
+        XCTAssertEqual(stat(cacheFile(), &st), 0)
+        XCTAssertEqual(st.st_mode & 0o222, 0)
+        let fd = open(cacheFile(), O_RDONLY)
+        defer { close(fd) }
+        XCTAssertTrue(hasCacheMark(fd))
     }
 
     func testAPolicyThatFailsToLoadIsNeverCached() throws {
         write(policyPath, policyText() + "\n[[test]]\ncommand = \"ls\"\nexpect = \"deny\"\n")
         XCTAssertThrowsError(try start())
         XCTAssertEqual(access(cacheFile(), F_OK), -1)
+    }
+
+    // MARK: - Start-up helpers behave like what they replace
+
+    func testNamePatternsMatchLikeMatchesAny() {
+        let patterns = ["LD_*", "BASH_ENV", "ENV", "GIT_SSH*", "*", "A*B", "", "PYTHON*"]
+        let names = ["LD_PRELOAD", "LD_", "LD", "BASH_ENV", "BASH_ENVX", "ENV", "GIT_SSH_COMMAND", "PATH", "",
+                     "A*B", "AB", "AXB", "PYTHONSTARTUP", "é", "e\u{301}"]
+        for k in 0..<patterns.count {
+            for list in [Array(patterns[k...]), Array(patterns[..<k]), [patterns[k]]] {
+                let m = NamePatterns(list)
+                for n in names { XCTAssertEqual(m.matches(n), matchesAny(n, list), "\(n) vs \(list)") }
+            }
+        }
+    }
+
+    func testLargePoliciesResolveNamesLikeSmallOnes() throws {
+        // Over 256 names, each search directory is listed once; the result must not change.
+        symlink(base + "/bin/tool", base + "/bin/alias")
+        mkdir(base + "/bin/adir", 0o755)
+        var names = ["tool", "alias", "adir", "ls", "cat", "true", "sh", "/bin/sh", "bin/tool", "", ".", ".."]
+        for i in 0..<300 { names.append("no-such-\(i)") }
+        var big = Policy()
+        big.searchPath = [base + "/bin", "/usr/bin", "/bin"]
+        big.commands = names.enumerated().map { CommandRule(id: "r\($0.offset)", names: [$0.element], verdict: .allow) }
+        let engine = try PolicyEngine(policy: big, home: nil, governedUID: user)
+        var byBinary: [String: [Int]] = [:], unresolved: [String: [Int]] = [:]
+        for (i, n) in names.enumerated() {
+            var one = Policy()
+            one.searchPath = big.searchPath
+            one.commands = [CommandRule(id: "r", names: [n], verdict: .allow)]
+            let e = try PolicyEngine(policy: one, home: nil, governedUID: user)
+            for (k, _) in e.rulesByBinary { byBinary[k, default: []].append(i) }
+            for (k, _) in e.unresolvedNames { unresolved[k, default: []].append(i) }
+        }
+        XCTAssertEqual(engine.rulesByBinary, byBinary)
+        XCTAssertEqual(engine.unresolvedNames, unresolved)
+        XCTAssertEqual(Array(engine.rulesByBinary[base + "/bin/tool"]?.prefix(2) ?? []), [0, 1])   // tool, and alias → tool
+        XCTAssertNotNil(engine.unresolvedNames["no-such-7"])
+    }
+
+    func testCanonicalPathOnBytes() {
+        // The byte-level walk resolves like the kernel: every 0x2F separates, `..` after a
+        // symlink goes to the parent of its target.
+        mkdir(base + "/real", 0o755); mkdir(base + "/real/sub", 0o755)
+        symlink(base + "/real/sub", base + "/link")
+        symlink("../real", base + "/ws/rel")
+        XCTAssertEqual(canonicalPath(base + "/link/../x", cwd: "/"), base + "/real/x")
+        XCTAssertEqual(canonicalPath("rel/sub/./y", cwd: base + "/ws"), base + "/real/sub/y")
+        XCTAssertEqual(canonicalPath("//" + base + "//real///sub/", cwd: "/"), base + "/real/sub")
+        XCTAssertEqual(canonicalPath("/proc/self/../1", cwd: "/"), "/proc/1")
+        XCTAssertEqual(canonicalPath("../../..", cwd: "/a"), "/")
+        XCTAssertEqual(canonicalPath("a", cwd: "relative"), "/relative/a")
+        symlink("loop2", base + "/loop1"); symlink("loop1", base + "/loop2")
+        XCTAssertEqual(canonicalPath(base + "/loop1/z", cwd: "/"), base + "/loop1/z")   // ELOOP: the rest as written
     }
 
     // MARK: - The example policy, both ways

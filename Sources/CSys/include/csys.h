@@ -144,6 +144,15 @@ int aegish_times(double *user, double *sys, double *child_user, double *child_sy
 /// Monotonic clock in nanoseconds (for `time` and benchmarks).
 long long aegish_monotonic_ns(void);
 
+// MARK: - The compiled-policy cache (Sources/Policy/CachePolicy.swift)
+
+/// open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode): a file without a name in `dir`, so nothing
+/// can open it while it is written; given a name later with linkat(/proc/self/fd/N).
+int aegish_open_tmpfile(const char *dir, unsigned mode);
+/// fsetxattr(fd, name, value, size, 0) and fgetxattr (which returns the value's size or -1).
+int aegish_fsetxattr(int fd, const char *name, const void *value, size_t size);
+long aegish_fgetxattr(int fd, const char *name, void *value, size_t size);
+
 // MARK: - errno
 
 /// errno accessors for Swift (errno is a macro over a thread-local in C).
