@@ -1,0 +1,183 @@
+// The built-in first layer: no external tool, for inline code and small scripts in Python,
+// JavaScript (node), Perl and Ruby. It looks at tokens (Lexer.swift) for what an allowlisted
+// interpreter could do that the command line does not show:
+//   - running other programs or shell commands (which then escape aegish's own checks),
+//   - evaluating code built at run time,
+//   - deleting directory trees,
+//   - writing literal paths and contacting literal hosts (reported as subjects for the caller to
+//     check against the policy's path and host rules),
+//   - hard-coded credentials (AWS access key ids, private keys, common API tokens).
+// Rules are per language (BuiltinPython.swift, BuiltinScripts.swift); the language-independent
+// ones are here. Shell code is not scanned here: aegish parses and checks every shell command.
+
+public enum BuiltinScanner {
+    /// Part of the cache key: bump when the rules change, so old results are not reused.
+    public static let version = "builtin-3"
+
+    /// Findings in `code` (`file` names it in findings). Subjects (`writes`, `contacts`) still have
+    /// to be checked against the policy by the caller.
+    public static func scan(_ code: String, language: ScanLanguage, file: String) -> [Finding] {
+        let lang: LexLanguage
+        switch language {
+        case .python: lang = .python
+        case .node: lang = .javascript
+        case .perl: lang = .perl
+        case .ruby: lang = .ruby
+        case .shell: return []
+        }
+        let tokens = lex(code, lang)
+        var r = RuleContext(file: file, tokens: tokens, calls: extractCalls(tokens, lang))
+        switch lang {
+        case .python: pythonRules(&r)
+        case .javascript: javascriptRules(&r)
+        case .perl: perlRules(&r)
+        case .ruby: rubyRules(&r)
+        }
+        stringRules(&r)
+        secretRules(code, &r)
+        return r.findings
+    }
+}
+
+/// What a rule sees and adds to.
+struct RuleContext {
+    let file: String
+    let tokens: [Token]
+    let calls: [Call]
+    var findings: [Finding] = []
+    private var seen: Set<String> = []
+
+    init(file: String, tokens: [Token], calls: [Call]) { self.file = file; self.tokens = tokens; self.calls = calls }
+
+    mutating func add(_ line: Int, _ rule: String, _ severity: Severity, _ message: String, _ subject: FindingSubject? = nil) {
+        let key = "\(line)\u{0}\(rule)\u{0}\(message)"
+        guard seen.insert(key).inserted else { return }
+        findings.append(Finding(file: file, line: line, scanner: ScannerSpec.builtinName, rule: rule,
+                                severity: severity, message: message, subject: subject))
+    }
+
+    /// A literal path the code writes (checked against paths.write by the caller).
+    mutating func writes(_ line: Int, _ path: String, _ how: String) {
+        let p = path.trimmingBlanks()
+        guard !p.isEmpty, !p.contains("\0"), !p.contains("{"), !p.contains("$") else { return }
+        add(line, "path.write", .medium, "\(how) writes \(p)", .writes(p))
+    }
+
+    /// A literal host the code contacts (checked against network.allow by the caller).
+    mutating func contacts(_ line: Int, _ hostOrURL: String, _ how: String) {
+        let h = hostOrURL.trimmingBlanks()
+        guard !h.isEmpty, !h.contains("{"), !h.contains("$"), !h.contains(" ") else { return }
+        add(line, "net.host", .medium, "\(how) contacts \(h)", .contacts(h))
+    }
+}
+
+extension String {
+    func trimmingBlanks() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+// MARK: - Every language
+
+/// URLs in string literals (a host the code may contact), and `rm -r` in strings and commands.
+func stringRules(_ r: inout RuleContext) {
+    for t in r.tokens where (t.kind == .string || t.kind == .command) && !t.statement {
+        for u in urls(in: t.text) { r.contacts(t.line, u, "a URL in the code") }
+        if let rm = recursiveRemove(in: t.text) {
+            r.add(t.line, "shell.rm-recursive", .high, "a shell command that deletes recursively: \(rm)")
+        }
+    }
+}
+
+/// `scheme://…` substrings with a network scheme, up to a quote or blank.
+func urls(in text: String) -> [String] {
+    let u = Array(text.unicodeScalars)
+    // ASCII lower case only, so indices stay aligned with `u`.
+    let lower = u.map { $0 >= "A" && $0 <= "Z" ? Unicode.Scalar($0.value + 32)! : $0 }
+    let schemes = ["https://", "http://", "ftp://", "wss://", "ws://", "sftp://", "ssh://"].map { Array($0.unicodeScalars) }
+    var out: [String] = []
+    var k = 0
+    while k < u.count {
+        guard let m = schemes.first(where: { k + $0.count <= u.count && Array(lower[k..<(k + $0.count)]) == $0 }),
+              k == 0 || !(lower[k - 1] >= "a" && lower[k - 1] <= "z") else { k += 1; continue }
+        var e = k + m.count
+        while e < u.count, !" \t\n\"'`<>()\\,;".unicodeScalars.contains(u[e]) { e += 1 }
+        if e > k + m.count { out.append(String(String.UnicodeScalarView(u[k..<e]))) }
+        k = e
+    }
+    return out
+}
+
+/// `rm` with a recursive option (`rm -rf x`, `rm -R`, `rm --recursive`) in a command string.
+func recursiveRemove(in text: String) -> String? {
+    let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" || $0 == "&" || $0 == "|" || $0 == "(" || $0 == "`" })
+    var k = 0
+    while k < words.count {
+        let w = words[k]
+        if w == "rm" || w.hasSuffix("/rm") {
+            var j = k + 1
+            while j < words.count, words[j].hasPrefix("-") {
+                let o = words[j]
+                if o == "--recursive" || (!o.hasPrefix("--") && (o.contains("r") || o.contains("R"))) {
+                    return words[k...min(j + 1, words.count - 1)].joined(separator: " ")
+                }
+                j += 1
+            }
+        }
+        k += 1
+    }
+    return nil
+}
+
+// MARK: - Credentials
+
+/// Hard-coded secrets anywhere in the text (strings, comments, heredocs). The secret itself is
+/// never repeated in the finding: the log and the refusal show a masked form.
+func secretRules(_ code: String, _ r: inout RuleContext) {
+    var lineNo = 0
+    for lineText in code.split(separator: "\n", omittingEmptySubsequences: false) {
+        lineNo += 1
+        let u = Array(lineText.utf8)
+        if u.count < 16 { continue }
+        // AWS access key ids: AKIA/ASIA/AGPA/AIDA/AROA/ANPA… + 16 upper-case letters or digits.
+        for k in 0..<max(0, u.count - 19) {
+            let p = u[k..<(k + 4)]
+            guard [Array("AKIA".utf8), Array("ASIA".utf8), Array("AGPA".utf8), Array("AIDA".utf8),
+                   Array("AROA".utf8), Array("ANPA".utf8), Array("ANVA".utf8), Array("AIPA".utf8)].contains(Array(p)) else { continue }
+            let body = u[(k + 4)..<(k + 20)]
+            let before = k == 0 ? UInt8(ascii: " ") : u[k - 1]
+            let after = k + 20 < u.count ? u[k + 20] : UInt8(ascii: " ")
+            if body.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }),
+               !isAlnum(before), !isAlnum(after) {
+                let id = String(decoding: u[k..<(k + 20)], as: UTF8.self)
+                r.add(lineNo, "secret.aws-key", .high, "hard-coded AWS access key id \(mask(id)); read credentials from the environment or a credentials file")
+                break
+            }
+        }
+        if let range = lineText.firstRange(of: "-----BEGIN "), lineText[range.upperBound...].contains("PRIVATE KEY-----") {
+            r.add(lineNo, "secret.private-key", .high, "a private key in the code; load it from a file outside the code instead")
+        }
+        for (prefix, what, minLength) in [("ghp_", "GitHub token", 36), ("gho_", "GitHub token", 36),
+                                          ("github_pat_", "GitHub token", 40), ("xoxb-", "Slack token", 20),
+                                          ("xoxp-", "Slack token", 20), ("sk_live_", "Stripe secret key", 20),
+                                          ("glpat-", "GitLab token", 20)] {
+            guard let range = lineText.firstRange(of: prefix) else { continue }
+            let tail = lineText[range.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            if tail.count + prefix.count >= minLength {
+                r.add(lineNo, "secret.token", .high, "hard-coded \(what) \(mask(prefix + tail)); read it from the environment instead")
+            }
+        }
+    }
+}
+
+private func isAlnum(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
+
+/// The first four and last two characters only.
+func mask(_ s: String) -> String {
+    let c = Array(s)
+    guard c.count > 8 else { return "****" }
+    return String(c.prefix(4)) + "…" + String(c.suffix(2))
+}
