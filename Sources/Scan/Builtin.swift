@@ -71,7 +71,7 @@ struct RuleContext {
     }
 }
 
-extension String {
+extension StringProtocol {
     func trimmingBlanks() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" { s = s.dropFirst() }
@@ -104,7 +104,9 @@ func urls(in text: String) -> [String] {
         guard let m = schemes.first(where: { k + $0.count <= u.count && Array(lower[k..<(k + $0.count)]) == $0 }),
               k == 0 || !(lower[k - 1] >= "a" && lower[k - 1] <= "z") else { k += 1; continue }
         var e = k + m.count
-        while e < u.count, !" \t\n\"'`<>()\\,;".unicodeScalars.contains(u[e]) { e += 1 }
+        while e < u.count, !" \t\n\"'`<>()\\,;{}".unicodeScalars.contains(u[e]) { e += 1 }
+        // An interpolation (`${host}`, `#{host}`) ends what is known of the URL.
+        if e < u.count, u[e] == "{", e > k, u[e - 1] == "$" || u[e - 1] == "#" { e -= 1 }
         if e > k + m.count { out.append(String(String.UnicodeScalarView(u[k..<e]))) }
         k = e
     }

@@ -17,15 +17,19 @@ private let jsChildProcess: Set<String> = ["child_process", "node:child_process"
 func javascriptRules(_ r: inout RuleContext) {
     let t = r.tokens
     // Names bound to child_process (the module, or functions destructured from it), and to fs.
-    var cpModules: Set<String> = [], cpFunctions: Set<String> = [], fsModules: Set<String> = ["fs", "fsp", "fse", "fsPromises"]
-    func bind(_ module: String, at k: Int, module names: inout Set<String>, functions: inout Set<String>) {
+    // cpFunctions: local name → the child_process function it is.
+    var cpModules: Set<String> = [], cpFunctions: [String: String] = [:], fsModules: Set<String> = ["fs", "fsp", "fse", "fsPromises"]
+    func bind(_ module: String, at k: Int, module names: inout Set<String>, functions: inout [String: String]) {
         // `const cp = require(…)` / `const { exec, spawn: sp } = require(…)`
         guard k >= 2, t[k - 1].text == "=" else { return }
         if t[k - 2].kind == .ident { names.insert(t[k - 2].text); return }
         guard t[k - 2].text == "}" else { return }
         var j = k - 3
         while j >= 0, t[j].text != "{" {
-            if t[j].kind == .ident && !(j + 1 < t.count && t[j + 1].text == ":") { functions.insert(t[j].text) }
+            if t[j].kind == .ident && !(j + 1 < t.count && t[j + 1].text == ":") {
+                let original = j >= 2 && t[j - 1].text == ":" && t[j - 2].kind == .ident ? t[j - 2].text : t[j].text
+                functions[t[j].text] = original
+            }
             j -= 1
         }
     }
@@ -40,21 +44,25 @@ func javascriptRules(_ r: inout RuleContext) {
             r.add(call.line, "js.child-process", .medium, "loads \(m), which starts programs outside aegish's checks")
             bind(m, at: call.index, module: &cpModules, functions: &cpFunctions)
         } else if jsFSModules.contains(m) {
-            var unused: Set<String> = []
+            var unused: [String: String] = [:]
             bind(m, at: call.index, module: &fsModules, functions: &unused)
         }
     }
     // import … from "child_process"
     for k in t.indices where t[k].kind == .ident && t[k].text == "import" {
         var j = k + 1
-        var names: [(String, Bool)] = []   // (name, destructured)
+        var names: [(String, String?)] = []   // (local name, imported function when destructured)
         var inBraces = false
         while j < t.count, !(t[j].kind == .ident && t[j].text == "from"), t[j].kind != .newline || inBraces {
             if t[j].text == "{" { inBraces = true }
             if t[j].text == "}" { inBraces = false }
             if t[j].kind == .ident && !["as", "type"].contains(t[j].text) {
-                if j + 1 < t.count, t[j + 1].text == "as" { j += 1; continue }
-                names.append((t[j].text, inBraces))
+                if j + 2 < t.count, t[j + 1].text == "as", t[j + 2].kind == .ident {
+                    names.append((t[j + 2].text, inBraces ? t[j].text : nil))
+                    j += 3
+                    continue
+                }
+                names.append((t[j].text, inBraces ? t[j].text : nil))
             }
             j += 1
         }
@@ -62,16 +70,17 @@ func javascriptRules(_ r: inout RuleContext) {
         let m = t[j + 1].text
         if jsChildProcess.contains(m) {
             r.add(t[k].line, "js.child-process", .medium, "imports \(m), which starts programs outside aegish's checks")
-            for (n, d) in names { if d { cpFunctions.insert(n) } else { cpModules.insert(n) } }
+            for (n, f) in names { if let f { cpFunctions[n] = f } else { cpModules.insert(n) } }
         } else if jsFSModules.contains(m) {
-            for (n, d) in names where !d { fsModules.insert(n) }
+            for (n, f) in names where f == nil { fsModules.insert(n) }
         }
     }
     for call in r.calls {
         let parts = call.name.split(separator: ".").map(String.init)
-        let fn = call.last
+        var fn = call.last
+        if parts.count == 1, let original = cpFunctions[fn] { fn = original }
         let onChildProcess = (parts.count == 2 && cpModules.contains(parts[0]))
-            || (parts.count == 1 && cpFunctions.contains(fn))
+            || (parts.count == 1 && cpFunctions[call.last] != nil)
             || (call.name.hasPrefix("require().") && call.receiverArgs.first.flatMap { literalValue($0) }.map { jsChildProcess.contains($0) } ?? false)
         if onChildProcess && jsShell.contains(fn) {
             r.add(call.line, "js.shell", .high, "child_process.\(fn) runs a shell command, outside aegish's checks")

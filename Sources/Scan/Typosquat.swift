@@ -1,0 +1,206 @@
+// Package names checked before an install: the policy's allowlist for the ecosystem when it has
+// one; otherwise a name that is not itself popular but looks like a popular one — one or two
+// edits away (Damerau-Levenshtein: insert, delete, substitute, swap two neighbours), the same but
+// for separators (`-`, `_`, `.`), or the same after look-alike swaps (0/o, 1/l/i, rn/m) — is
+// flagged. The popular lists are files (data/popular/<ecosystem>.txt, one name a line, most
+// popular first, see scripts/popular-packages), read only when an install is decided.
+
+import Glibc
+
+/// A popular-names list, indexed for the comparisons.
+public struct PopularList: Sendable {
+    /// Normalised name → rank (0 = most popular).
+    let rank: [String: Int]
+    /// Names by length, for the edit-distance search.
+    let byLength: [Int: [String]]
+    /// Name without separators → the popular name.
+    let skeletons: [String: String]
+    /// Name after look-alike swaps → the popular name.
+    let lookalikes: [String: String]
+
+    init(names: [String], ecosystem: Ecosystem) {
+        var rank: [String: Int] = [:], byLength: [Int: [String]] = [:], skeletons: [String: String] = [:], look: [String: String] = [:]
+        for (i, raw) in names.enumerated() {
+            let n = normalizePackage(raw, ecosystem)
+            guard !n.isEmpty, rank[n] == nil else { continue }
+            rank[n] = i
+            byLength[n.count, default: []].append(n)
+            let sk = skeleton(n)
+            if skeletons[sk] == nil { skeletons[sk] = n }
+            let lk = lookalike(n)
+            if look[lk] == nil { look[lk] = n }
+        }
+        self.rank = rank; self.byLength = byLength; self.skeletons = skeletons; self.lookalikes = look
+    }
+
+    public var count: Int { rank.count }
+
+    /// Reads `<directory>/<ecosystem>.txt` (`#` comments and blank lines ignored).
+    public static func load(directory: String, ecosystem: Ecosystem) -> PopularList? {
+        guard let text = readSmallFile(directory + "/" + ecosystem.rawValue + ".txt", limit: 16 << 20) else { return nil }
+        let names = text.split(separator: "\n").map { $0.trimmingBlanks() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        return names.isEmpty ? nil : PopularList(names: names, ecosystem: ecosystem)
+    }
+
+    public func isPopular(_ name: String, _ ecosystem: Ecosystem) -> Bool { rank[normalizePackage(name, ecosystem)] != nil }
+
+    /// The popular name `name` imitates and how, nil when it imitates none (or is popular itself).
+    public func resembles(_ name: String, _ ecosystem: Ecosystem) -> (popular: String, how: String)? {
+        let n = normalizePackage(name, ecosystem)
+        guard !n.isEmpty, rank[n] == nil else { return nil }
+        if let p = skeletons[skeleton(n)], p != n { return (p, "differs from it only in separators") }
+        if let p = lookalikes[lookalike(n)], p != n { return (p, "differs from it only in look-alike characters") }
+        // Short names are too close to each other to judge by edits.
+        guard n.count >= 4 else { return nil }
+        var best: (String, Int, Int)? = nil   // (name, distance, rank)
+        let maxDistance = n.count >= 8 ? 2 : 1
+        let chars = Array(n.unicodeScalars)
+        for len in max(1, n.count - maxDistance)...(n.count + maxDistance) {
+            for p in byLength[len] ?? [] {
+                guard let r = rank[p], best.map({ r < $0.2 }) ?? true else { continue }
+                let pc = Array(p.unicodeScalars)
+                let limit = pc.count >= 8 ? maxDistance : 1
+                if let d = editDistance(chars, pc, limit: limit) { best = (p, d, r) }
+            }
+        }
+        guard let (p, d, _) = best else { return nil }
+        return (p, d == 1 ? "is one edit away from it" : "is two edits away from it")
+    }
+}
+
+/// How an ecosystem compares names: PyPI per PEP 503 (case, and runs of `-_.` are one separator),
+/// crates.io treats `-` and `_` alike, npm and RubyGems by lower case.
+public func normalizePackage(_ name: String, _ ecosystem: Ecosystem) -> String {
+    let lower = name.lowercased()
+    switch ecosystem {
+    case .pypi:
+        var out = ""
+        var lastSep = false
+        for c in lower {
+            if c == "-" || c == "_" || c == "." {
+                if !lastSep { out.append("-") }
+                lastSep = true
+            } else {
+                out.append(c); lastSep = false
+            }
+        }
+        return out
+    case .crates: return lower.replacingAll("_", with: "-")
+    default: return lower
+    }
+}
+
+/// Without separators: `python-dateutil` and `pythondateutil` meet.
+func skeleton(_ n: String) -> String { String(n.filter { $0 != "-" && $0 != "_" && $0 != "." }) }
+
+/// After look-alike swaps (0→o, 1/i→l, rn→m, vv→w): `c0lorama` meets `colorama`.
+func lookalike(_ n: String) -> String {
+    var s = n.replacingAll("rn", with: "m").replacingAll("vv", with: "w")
+    s = String(s.map { c -> Character in
+        switch c {
+        case "0": return "o"
+        case "1", "i", "|": return "l"
+        default: return c
+        }
+    })
+    return s
+}
+
+/// Optimal-string-alignment Damerau-Levenshtein distance when it is at most `limit`, else nil.
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int? {
+    if abs(a.count - b.count) > limit { return nil }
+    if a == b { return 0 }
+    let n = a.count, m = b.count
+    var prev2 = [Int](repeating: 0, count: m + 1)
+    var prev = Array(0...m)
+    var cur = [Int](repeating: 0, count: m + 1)
+    for i in 1...n {
+        cur[0] = i
+        var rowMin = cur[0]
+        for j in 1...max(m, 1) where m > 0 {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
+            cur[j] = v
+            rowMin = min(rowMin, v)
+        }
+        if rowMin > limit { return nil }
+        prev2 = prev; prev = cur
+    }
+    return prev[m] <= limit ? prev[m] : nil
+}
+
+// MARK: - Checking an install
+
+/// The popular lists, loaded on first use (once per shell).
+public final class PopularLists {
+    let directory: String
+    /// Why the directory cannot be trusted, nil when it can (checked once, when first needed).
+    let trustProblem: (String) -> String?
+    private var loaded: [Ecosystem: PopularList] = [:]
+    private var unreadable: Set<Ecosystem> = []
+    private var distrust: String?? = nil
+
+    public init(directory: String, trustProblem: @escaping (String) -> String?) {
+        self.directory = directory; self.trustProblem = trustProblem
+    }
+
+    /// The list, or why it cannot be used.
+    func list(_ e: Ecosystem) -> (list: PopularList?, problem: String?) {
+        if distrust == nil { distrust = .some(trustProblem(directory)) }
+        if let why = distrust ?? nil {
+            return (nil, "the popular-package lists in \(directory) cannot be trusted (\(why))")
+        }
+        if let l = loaded[e] { return (l, nil) }
+        if !unreadable.contains(e), let l = PopularList.load(directory: directory, ecosystem: e) {
+            loaded[e] = l
+            return (l, nil)
+        }
+        unreadable.insert(e)
+        return (nil, "\(directory)/\(e.rawValue).txt cannot be read; install the popular-package lists (make install) or set scan.packages.popular_dir")
+    }
+}
+
+/// The verdict on an install and the lines that explain it.
+public func assessPackages(_ install: PackageInstall, config: PackageScan, lists: PopularLists) -> Assessment {
+    var deciding: [(ScanVerdict, String, String)] = []
+    for p in install.problems {
+        deciding.append((config.onError, "scan.packages.error", "\(p); the packages it names cannot be checked"))
+    }
+    var seen: Set<String> = []
+    for r in install.requests {
+        guard seen.insert(r.ecosystem.rawValue + "\u{0}" + r.name).inserted else { continue }
+        if let allowed = config.allow[r.ecosystem] {
+            if !packageAllowed(r.name, allowed, r.ecosystem) {
+                deciding.append((config.notListed, "scan.packages.not-listed",
+                                 "\(r.name) (\(r.source)) is not on the policy's \(r.ecosystem) allowlist (scan.packages.\(r.ecosystem.rawValue))"))
+            }
+            continue
+        }
+        guard r.ecosystem.hasPopularList else { continue }
+        let (list, problem) = lists.list(r.ecosystem)
+        if let problem { deciding.append((config.onError, "scan.packages.error", problem)) }
+        if let list {
+            if let (popular, how) = list.resembles(r.name, r.ecosystem) {
+                deciding.append((config.typosquat, "scan.packages.typosquat",
+                                 "\(r.name) (\(r.source)) \(how) the popular \(r.ecosystem) package \(popular) and is not itself popular: a typosquat? Did you mean \(popular)?"))
+            }
+        }
+    }
+    let relevant = deciding.filter { $0.0 != .allow }
+    guard let top = relevant.map(\.0).max() else { return Assessment(verdict: .allow, reasons: [], rule: "scan.packages") }
+    let strongest = relevant.filter { $0.0 == top }
+    return Assessment(verdict: top, reasons: strongest.map(\.2), rule: strongest[0].1)
+}
+
+/// Is `name` on the allowlist? Go module paths also allow their subpackages (`golang.org/x/tools`
+/// allows `golang.org/x/tools/cmd/goimports`).
+func packageAllowed(_ name: String, _ allowed: [String], _ e: Ecosystem) -> Bool {
+    let n = normalizePackage(name, e)
+    for a in allowed {
+        let p = normalizePackage(a, e)
+        if p == n { return true }
+        if e == .go && n.hasPrefix(p + "/") { return true }
+    }
+    return false
+}

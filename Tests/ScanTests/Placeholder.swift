@@ -1,3 +1,0 @@
-import XCTest
-@testable import Scan
-final class PlaceholderTests: XCTestCase { func testNothing() {} }
