@@ -3,6 +3,7 @@ import Interp
 import Policy
 import Audit
 import RateLimit
+import Scan
 
 /// The gate for a loaded policy: its [audit] log and [[limit]] classes around the PolicyGate.
 /// A log that cannot be opened, or whose directory the governed user could change (and so empty
@@ -32,9 +33,12 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
         }
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
-    if log == nil && limiter == nil { return policyGate }
-    return EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
-                         limiter: limiter, warn: warn)
+    let scan = policy.scan.map { ScanStep(config: $0, engine: policyGate.engine, checkUID: checkUID, warn: warn) }
+    if log == nil && limiter == nil && scan == nil { return policyGate }
+    let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
+                             limiter: limiter, warn: warn)
+    gate.scan = scan
+    return gate
 }
 
 struct AuditSetupError: Error, CustomStringConvertible {

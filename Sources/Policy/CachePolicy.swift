@@ -38,8 +38,8 @@ import RateLimit
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory (tests).
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-// Bumped whenever the format changes (3: [audit] and [limits]), so an older cache is ignored.
-private let cacheMagic = "aegish-compiled-policy 3"
+// Bumped whenever the format changes (3: [audit] and [limits]; 4: [scan]), so an older cache is ignored.
+private let cacheMagic = "aegish-compiled-policy 4"
 
 /// The rule-name resolution (PolicyEngine.rulesByBinary / unresolvedNames).
 /// The compiled host patterns too: they depend only on their text.
@@ -229,7 +229,7 @@ func decodeCachedPolicy(_ bytes: [UInt8]) -> Policy? {
 
 // MARK: - Writing
 
-private struct CacheWriter {
+struct CacheWriter {   // internal: CacheScan.swift extends it
     var out: [UInt8] = []
     mutating func int(_ v: Int) { out.append(contentsOf: String(v).utf8); out.append(10) }
     mutating func string(_ s: String) { int(s.utf8.count); out.append(contentsOf: s.utf8); out.append(10) }
@@ -268,6 +268,7 @@ private struct CacheWriter {
         audit(p.audit)
         limits(p.limits)
         string(p.file)
+        scan(p.scan)
     }
 
     mutating func optInt(_ v: Int?) { if let v { int(1); int(v) } else { int(0) } }
@@ -316,7 +317,7 @@ private struct CacheWriter {
 
 // MARK: - Reading (every accessor returns nil on anything malformed)
 
-private struct CacheReader {
+struct CacheReader {   // internal: CacheScan.swift extends it
     let bytes: [UInt8]
     var i = 0
     init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -427,6 +428,8 @@ private struct CacheReader {
         guard let audit = audit(), let limits = limits(), let file = string() else { return nil }
         p.audit = audit; p.limits = limits
         p.file = file
+        guard let scan = scan() else { return nil }
+        p.scan = scan
         return p
     }
 

@@ -3,6 +3,7 @@
 
 import Audit
 import RateLimit
+import Scan
 
 /// allow < ask < deny: when several rules match, the strongest wins (deny beats ask beats allow).
 public enum Verdict: Int, Comparable, Sendable, CustomStringConvertible {
@@ -59,7 +60,9 @@ public struct Policy: Sendable {
     public var audit: AuditConfig? = nil
     /// `[limits]` and `[[limit]]`: rate limits on destructive operations. nil: none.
     public var limits: LimitConfig? = nil
-    /// Directories the shell keeps for itself: the audit log's and the rate-limit state's.
+    /// `[scan]`: code scanned before an interpreter runs it, package installs checked. nil: none.
+    public var scan: ScanConfig? = nil
+    /// Directories the shell keeps for itself: the audit log's, the rate-limit state's, the scan cache.
     public var enforcementPaths: [String] {
         var out: [String] = []
         if let a = audit, let slash = a.path.lastIndex(of: "/") {
@@ -67,6 +70,7 @@ public struct Policy: Sendable {
             out.append(dir.isEmpty ? a.path : dir)
         }
         if let l = limits { out.append(l.stateDirectory) }
+        if let d = scan?.cacheDirectory { out.append(d) }
         return out
     }
     /// Where the policy was loaded from.

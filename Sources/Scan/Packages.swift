@@ -22,6 +22,7 @@ public struct PackageInstall: Equatable, Sendable {
     public var requests: [PackageRequest] = []
     /// Files the install reads names from that could not be read or understood.
     public var problems: [String] = []
+    public init() {}
 }
 
 /// The packages `argv` installs from a registry, nil when it installs nothing.

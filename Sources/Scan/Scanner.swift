@@ -16,8 +16,16 @@ public struct CodeUnit: Sendable {
 
 /// What the scanners said about some code units.
 public struct ScanReport: Sendable {
-    public struct Entry: Sendable { public var language: ScanLanguage; public var finding: Finding }
-    public struct Failure: Sendable { public var language: ScanLanguage; public var failure: ScanFailure }
+    public struct Entry: Sendable {
+        public var language: ScanLanguage
+        public var finding: Finding
+        public init(language: ScanLanguage, finding: Finding) { self.language = language; self.finding = finding }
+    }
+    public struct Failure: Sendable {
+        public var language: ScanLanguage
+        public var failure: ScanFailure
+        public init(language: ScanLanguage, failure: ScanFailure) { self.language = language; self.failure = failure }
+    }
     public var findings: [Entry] = []
     /// Required scanners that could not give a result.
     public var failures: [Failure] = []

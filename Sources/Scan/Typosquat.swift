@@ -48,8 +48,8 @@ public struct PopularList: Sendable {
     public func resembles(_ name: String, _ ecosystem: Ecosystem) -> (popular: String, how: String)? {
         let n = normalizePackage(name, ecosystem)
         guard !n.isEmpty, rank[n] == nil else { return nil }
-        if let p = skeletons[skeleton(n)], p != n { return (p, "differs from it only in separators") }
-        if let p = lookalikes[lookalike(n)], p != n { return (p, "differs from it only in look-alike characters") }
+        if let p = skeletons[skeleton(n)], p != n { return (p, "differs only in separators from") }
+        if let p = lookalikes[lookalike(n)], p != n { return (p, "differs only in look-alike characters from") }
         // Short names are too close to each other to judge by edits.
         guard n.count >= 4 else { return nil }
         var best: (String, Int, Int)? = nil   // (name, distance, rank)
@@ -64,7 +64,7 @@ public struct PopularList: Sendable {
             }
         }
         guard let (p, d, _) = best else { return nil }
-        return (p, d == 1 ? "is one edit away from it" : "is two edits away from it")
+        return (p, d == 1 ? "is one edit away from" : "is two edits away from")
     }
 }
 
@@ -135,29 +135,29 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> I
 /// The popular lists, loaded on first use (once per shell).
 public final class PopularLists {
     let directory: String
-    /// Why the directory cannot be trusted, nil when it can (checked once, when first needed).
+    /// Why a list file cannot be trusted, nil when it can (checked when first loaded).
     let trustProblem: (String) -> String?
     private var loaded: [Ecosystem: PopularList] = [:]
     private var unreadable: Set<Ecosystem> = []
-    private var distrust: String?? = nil
 
     public init(directory: String, trustProblem: @escaping (String) -> String?) {
         self.directory = directory; self.trustProblem = trustProblem
     }
 
-    /// The list, or why it cannot be used.
+    /// The list, or why it cannot be used. The file is checked with `trustProblem` (the governed
+    /// user must not be able to change it, or the directories above it).
     func list(_ e: Ecosystem) -> (list: PopularList?, problem: String?) {
-        if distrust == nil { distrust = .some(trustProblem(directory)) }
-        if let why = distrust ?? nil {
-            return (nil, "the popular-package lists in \(directory) cannot be trusted (\(why))")
-        }
         if let l = loaded[e] { return (l, nil) }
-        if !unreadable.contains(e), let l = PopularList.load(directory: directory, ecosystem: e) {
-            loaded[e] = l
-            return (l, nil)
+        let file = directory + "/" + e.rawValue + ".txt"
+        guard !unreadable.contains(e), let l = PopularList.load(directory: directory, ecosystem: e) else {
+            unreadable.insert(e)
+            return (nil, "\(file) cannot be read; install the popular-package lists (make install) or set scan.packages.popular_dir")
         }
-        unreadable.insert(e)
-        return (nil, "\(directory)/\(e.rawValue).txt cannot be read; install the popular-package lists (make install) or set scan.packages.popular_dir")
+        if let why = trustProblem(file) {
+            return (nil, "\(file) cannot be trusted (\(why)); make it and its directories root-owned and not writable by the agent")
+        }
+        loaded[e] = l
+        return (l, nil)
     }
 }
 
@@ -173,7 +173,7 @@ public func assessPackages(_ install: PackageInstall, config: PackageScan, lists
         if let allowed = config.allow[r.ecosystem] {
             if !packageAllowed(r.name, allowed, r.ecosystem) {
                 deciding.append((config.notListed, "scan.packages.not-listed",
-                                 "\(r.name) (\(r.source)) is not on the policy's \(r.ecosystem) allowlist (scan.packages.\(r.ecosystem.rawValue))"))
+                                 "\(r.name)\(from(r)) is not on the policy's \(r.ecosystem) allowlist (scan.packages.\(r.ecosystem.rawValue))"))
             }
             continue
         }
@@ -183,7 +183,7 @@ public func assessPackages(_ install: PackageInstall, config: PackageScan, lists
         if let list {
             if let (popular, how) = list.resembles(r.name, r.ecosystem) {
                 deciding.append((config.typosquat, "scan.packages.typosquat",
-                                 "\(r.name) (\(r.source)) \(how) the popular \(r.ecosystem) package \(popular) and is not itself popular: a typosquat? Did you mean \(popular)?"))
+                                 "\(r.name)\(from(r)) \(how) \(popular), a popular \(r.ecosystem) package, and is not itself popular: a typosquat? Did you mean \(popular)?"))
             }
         }
     }
@@ -192,6 +192,9 @@ public func assessPackages(_ install: PackageInstall, config: PackageScan, lists
     let strongest = relevant.filter { $0.0 == top }
     return Assessment(verdict: top, reasons: strongest.map(\.2), rule: strongest[0].1)
 }
+
+/// ` (requirements.txt:3)` for names read from a file; nothing for the command line.
+private func from(_ r: PackageRequest) -> String { r.source == "command line" ? "" : " (\(r.source))" }
 
 /// Is `name` on the allowlist? Go module paths also allow their subpackages (`golang.org/x/tools`
 /// allows `golang.org/x/tools/cmd/goimports`).
