@@ -564,8 +564,8 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(engine.policy.limits?.classes.map(\.id), ["delete"])
 
         guard let cached = readTextFile(cachePath) else { return XCTFail("cannot read \(cachePath)") }
-        XCTAssertTrue(cached.hasPrefix("24\naegish-compiled-policy 3\n"), String(cached.prefix(40)))
-        XCTAssertTrue(writeFile(cachePath, cached.replacingOccurrences(of: "aegish-compiled-policy 3", with: "aegish-compiled-policy 2")))
+        XCTAssertTrue(cached.hasPrefix("24\naegish-compiled-policy 4\n"), String(cached.prefix(40)))
+        XCTAssertTrue(writeFile(cachePath, cached.replacingOccurrences(of: "aegish-compiled-policy 4", with: "aegish-compiled-policy 3")))
         XCTAssertNil(cachedPolicyEngine(path: policyPath, governedUID: governed, checkUID: governed,
                                         home: nil, cacheDirectory: dir + "/cache"))
     }
