@@ -34,6 +34,7 @@ final class ScanStepTests: XCTestCase {
         p.searchPath = ["/usr/bin", "/bin"]
         p.workspace = ws
         p.paths.write = ["$WORKSPACE"]
+        p.paths.deny = ["/etc/shadow"]
         p.network.allow = ["pypi.org", "files.pythonhosted.org"]
         var py = CommandRule(id: "interpreters", names: ["python3", "perl", "env", "pip3"], verdict: .allow)
         py.inlineCode = .allow
@@ -125,7 +126,8 @@ final class ScanStepTests: XCTestCase {
         guard case .deny(let why) = g.decide(exec(["python3"])) else { return XCTFail("unseen stdin") }
         XCTAssertTrue(why.contains("cannot see"), why)
         // A command the policy refuses is not scanned at all.
-        guard case .deny = g.decide(exec(["perl", "-e", "print 1", "/etc/shadow"])) else { return XCTFail("policy") }
+        guard case .deny = g.decide(exec(["python3", "-c", "import os; os.system('x')", "/etc/shadow"])) else { return XCTFail("policy") }
+        XCTAssertEqual(lastRecord()["rule.id"], "paths.deny")
         XCTAssertNil(lastRecord()["scan.verdict"])
     }
 
