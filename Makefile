@@ -149,6 +149,8 @@ install:
 	@test -x bin/aegish || { echo "bin/aegish missing: run make first" >&2; exit 1; }
 	install -D -m 0755 bin/aegish $(DESTDIR)$(PREFIX)/bin/aegish
 	install -D -m 0755 bin/aegishctl $(DESTDIR)$(PREFIX)/bin/aegishctl
+	@# Popular package names for the typosquat check ([scan.packages] popular_dir).
+	@for f in data/popular/*.txt; do install -D -m 0644 "$$f" "$(DESTDIR)$(PREFIX)/share/aegish/popular/$${f##*/}"; done
 	@for sec in 1 5; do \
 	  for page in man/*.$$sec; do \
 	    [ -f "$$page" ] || continue; \
@@ -161,9 +163,9 @@ install:
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 	  getent group aegish >/dev/null || groupadd --system aegish; \
 	  chown root:aegish $(PREFIX)/bin/aegish && chmod 2755 $(PREFIX)/bin/aegish; \
-	  install -d -o root -g aegish -m 2770 /var/log/aegish /var/lib/aegish/limits; \
+	  install -d -o root -g aegish -m 2770 /var/log/aegish /var/lib/aegish/limits /var/lib/aegish/scan; \
 	  [ -e /var/log/aegish/audit.log ] || install -o root -g aegish -m 0660 /dev/null /var/log/aegish/audit.log; \
-	  echo "aegish is setgid aegish; /var/log/aegish and /var/lib/aegish/limits are root:aegish 2770."; \
+	  echo "aegish is setgid aegish; /var/log/aegish and /var/lib/aegish/{limits,scan} are root:aegish 2770."; \
 	else \
 	  echo "Not root (or DESTDIR set): create the aegish group and directories as aegish-audit(5) DEPLOYMENT says."; \
 	fi
@@ -173,6 +175,7 @@ install:
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/aegish
+	rm -rf $(DESTDIR)$(PREFIX)/share/aegish/popular
 	@for page in man/*.1 man/*.5; do \
 	  [ -f "$$page" ] || continue; sec=$${page##*.}; \
 	  rm -f "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \

@@ -92,16 +92,18 @@ func stringRules(_ r: inout RuleContext) {
     }
 }
 
+private let urlSchemes = ["https://", "http://", "ftp://", "wss://", "ws://", "sftp://", "ssh://"].map { Array($0.unicodeScalars) }
+
 /// `scheme://…` substrings with a network scheme, up to a quote or blank.
 func urls(in text: String) -> [String] {
     let u = Array(text.unicodeScalars)
     // ASCII lower case only, so indices stay aligned with `u`.
     let lower = u.map { $0 >= "A" && $0 <= "Z" ? Unicode.Scalar($0.value + 32)! : $0 }
-    let schemes = ["https://", "http://", "ftp://", "wss://", "ws://", "sftp://", "ssh://"].map { Array($0.unicodeScalars) }
     var out: [String] = []
+    guard text.contains("://") else { return out }
     var k = 0
     while k < u.count {
-        guard let m = schemes.first(where: { k + $0.count <= u.count && Array(lower[k..<(k + $0.count)]) == $0 }),
+        guard let m = urlSchemes.first(where: { k + $0.count <= u.count && Array(lower[k..<(k + $0.count)]) == $0 }),
               k == 0 || !(lower[k - 1] >= "a" && lower[k - 1] <= "z") else { k += 1; continue }
         var e = k + m.count
         while e < u.count, !" \t\n\"'`<>()\\,;{}".unicodeScalars.contains(u[e]) { e += 1 }
@@ -115,6 +117,7 @@ func urls(in text: String) -> [String] {
 
 /// `rm` with a recursive option (`rm -rf x`, `rm -R`, `rm --recursive`) in a command string.
 func recursiveRemove(in text: String) -> String? {
+    guard text.contains("rm") else { return nil }
     let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" || $0 == "&" || $0 == "|" || $0 == "(" || $0 == "`" })
     var k = 0
     while k < words.count {
@@ -145,19 +148,17 @@ func secretRules(_ code: String, _ r: inout RuleContext) {
         let u = Array(lineText.utf8)
         if u.count < 16 { continue }
         // AWS access key ids: AKIA/ASIA/AGPA/AIDA/AROA/ANPA… + 16 upper-case letters or digits.
-        for k in 0..<max(0, u.count - 19) {
-            let p = u[k..<(k + 4)]
-            guard [Array("AKIA".utf8), Array("ASIA".utf8), Array("AGPA".utf8), Array("AIDA".utf8),
-                   Array("AROA".utf8), Array("ANPA".utf8), Array("ANVA".utf8), Array("AIPA".utf8)].contains(Array(p)) else { continue }
-            let body = u[(k + 4)..<(k + 20)]
+        var k = 0
+        while k + 20 <= u.count {
+            defer { k += 1 }
+            guard u[k] == 65, awsKeyPrefixes.contains(where: { u[k + 1] == $0.0 && u[k + 2] == $0.1 && u[k + 3] == $0.2 }) else { continue }
             let before = k == 0 ? UInt8(ascii: " ") : u[k - 1]
             let after = k + 20 < u.count ? u[k + 20] : UInt8(ascii: " ")
-            if body.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }),
-               !isAlnum(before), !isAlnum(after) {
-                let id = String(decoding: u[k..<(k + 20)], as: UTF8.self)
-                r.add(lineNo, "secret.aws-key", .high, "hard-coded AWS access key id \(mask(id)); read credentials from the environment or a credentials file")
-                break
-            }
+            guard !isAlnum(before), !isAlnum(after),
+                  u[(k + 4)..<(k + 20)].allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else { continue }
+            let id = String(decoding: u[k..<(k + 20)], as: UTF8.self)
+            r.add(lineNo, "secret.aws-key", .high, "hard-coded AWS access key id \(mask(id)); read credentials from the environment or a credentials file")
+            break
         }
         if let range = lineText.firstRange(of: "-----BEGIN "), lineText[range.upperBound...].contains("PRIVATE KEY-----") {
             r.add(lineNo, "secret.private-key", .high, "a private key in the code; load it from a file outside the code instead")
@@ -173,6 +174,12 @@ func secretRules(_ code: String, _ r: inout RuleContext) {
             }
         }
     }
+}
+
+/// The letters after "A" of AWS key id prefixes (AKIA, ASIA, AGPA, AIDA, AROA, ANPA, ANVA, AIPA).
+private let awsKeyPrefixes: [(UInt8, UInt8, UInt8)] = ["KIA", "SIA", "GPA", "IDA", "ROA", "NPA", "NVA", "IPA"].map {
+    let b = Array($0.utf8)
+    return (b[0], b[1], b[2])
 }
 
 private func isAlnum(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }

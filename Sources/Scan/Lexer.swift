@@ -43,6 +43,8 @@ private let regexAfterWords: Set<String> = [
     "push", "unshift", "elsif", "puts", "print", "x", "lt", "gt", "le", "ge", "eq", "ne", "cmp",
 ]
 
+private let twoCharOperators = ["=>", "->", "::", "=~", "==", "!=", "<=", ">="]
+
 private struct PendingHereDoc {
     var terminator: String
     var indented: Bool
@@ -174,7 +176,7 @@ private struct Lexer {
         if c == "(" || c == "[" || c == "{" { depth += 1 }
         if c == ")" || c == "]" || c == "}" { depth = max(0, depth - 1) }
         // Two-character operators that matter to the rules.
-        for op in ["=>", "->", "::", "=~", "==", "!=", "<=", ">="] where startsWith(op) {
+        for op in twoCharOperators where startsWith(op) {
             i += 2
             emit(.punct, op)
             return

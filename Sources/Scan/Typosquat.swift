@@ -7,30 +7,23 @@
 
 import Glibc
 
-/// A popular-names list, indexed for the comparisons.
-public struct PopularList: Sendable {
+/// A popular-names list. Looking a name up needs only the rank table; the indexes for the
+/// look-alike comparisons are built the first time a name is not itself popular.
+public final class PopularList {
+    let ecosystem: Ecosystem
     /// Normalised name → rank (0 = most popular).
     let rank: [String: Int]
-    /// Names by length, for the edit-distance search.
-    let byLength: [Int: [String]]
-    /// Name without separators → the popular name.
-    let skeletons: [String: String]
-    /// Name after look-alike swaps → the popular name.
-    let lookalikes: [String: String]
+    private var indexes: (byLength: [Int: [String]], skeletons: [String: String], lookalikes: [String: String])?
 
     init(names: [String], ecosystem: Ecosystem) {
-        var rank: [String: Int] = [:], byLength: [Int: [String]] = [:], skeletons: [String: String] = [:], look: [String: String] = [:]
+        self.ecosystem = ecosystem
+        var rank: [String: Int] = [:]
+        rank.reserveCapacity(names.count)
         for (i, raw) in names.enumerated() {
             let n = normalizePackage(raw, ecosystem)
-            guard !n.isEmpty, rank[n] == nil else { continue }
-            rank[n] = i
-            byLength[n.count, default: []].append(n)
-            let sk = skeleton(n)
-            if skeletons[sk] == nil { skeletons[sk] = n }
-            let lk = lookalike(n)
-            if look[lk] == nil { look[lk] = n }
+            if !n.isEmpty && rank[n] == nil { rank[n] = i }
         }
-        self.rank = rank; self.byLength = byLength; self.skeletons = skeletons; self.lookalikes = look
+        self.rank = rank
     }
 
     public var count: Int { rank.count }
@@ -38,25 +31,46 @@ public struct PopularList: Sendable {
     /// Reads `<directory>/<ecosystem>.txt` (`#` comments and blank lines ignored).
     public static func load(directory: String, ecosystem: Ecosystem) -> PopularList? {
         guard let text = readSmallFile(directory + "/" + ecosystem.rawValue + ".txt", limit: 16 << 20) else { return nil }
-        let names = text.split(separator: "\n").map { $0.trimmingBlanks() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        var names: [String] = []
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            guard let first = line.first, first != UInt8(ascii: "#") else { continue }
+            var l = line[...]
+            while let last = l.last, last == 32 || last == 13 || last == 9 { l = l.dropLast() }
+            if !l.isEmpty { names.append(String(decoding: l, as: UTF8.self)) }
+        }
         return names.isEmpty ? nil : PopularList(names: names, ecosystem: ecosystem)
     }
 
-    public func isPopular(_ name: String, _ ecosystem: Ecosystem) -> Bool { rank[normalizePackage(name, ecosystem)] != nil }
+    public func isPopular(_ name: String) -> Bool { rank[normalizePackage(name, ecosystem)] != nil }
+
+    private func buildIndexes() -> (byLength: [Int: [String]], skeletons: [String: String], lookalikes: [String: String]) {
+        if let i = indexes { return i }
+        var byLength: [Int: [String]] = [:], skeletons: [String: String] = [:], look: [String: String] = [:]
+        for (n, _) in rank.sorted(by: { $0.value < $1.value }) {
+            byLength[n.count, default: []].append(n)
+            let sk = skeleton(n)
+            if skeletons[sk] == nil { skeletons[sk] = n }
+            let lk = lookalike(n)
+            if look[lk] == nil { look[lk] = n }
+        }
+        indexes = (byLength, skeletons, look)
+        return indexes!
+    }
 
     /// The popular name `name` imitates and how, nil when it imitates none (or is popular itself).
-    public func resembles(_ name: String, _ ecosystem: Ecosystem) -> (popular: String, how: String)? {
+    public func resembles(_ name: String) -> (popular: String, how: String)? {
         let n = normalizePackage(name, ecosystem)
         guard !n.isEmpty, rank[n] == nil else { return nil }
-        if let p = skeletons[skeleton(n)], p != n { return (p, "differs only in separators from") }
-        if let p = lookalikes[lookalike(n)], p != n { return (p, "differs only in look-alike characters from") }
+        let ix = buildIndexes()
+        if let p = ix.skeletons[skeleton(n)], p != n { return (p, "differs only in separators from") }
+        if let p = ix.lookalikes[lookalike(n)], p != n { return (p, "differs only in look-alike characters from") }
         // Short names are too close to each other to judge by edits.
         guard n.count >= 4 else { return nil }
         var best: (String, Int, Int)? = nil   // (name, distance, rank)
         let maxDistance = n.count >= 8 ? 2 : 1
         let chars = Array(n.unicodeScalars)
         for len in max(1, n.count - maxDistance)...(n.count + maxDistance) {
-            for p in byLength[len] ?? [] {
+            for p in ix.byLength[len] ?? [] {
                 guard let r = rank[p], best.map({ r < $0.2 }) ?? true else { continue }
                 let pc = Array(p.unicodeScalars)
                 let limit = pc.count >= 8 ? maxDistance : 1
@@ -181,7 +195,7 @@ public func assessPackages(_ install: PackageInstall, config: PackageScan, lists
         let (list, problem) = lists.list(r.ecosystem)
         if let problem { deciding.append((config.onError, "scan.packages.error", problem)) }
         if let list {
-            if let (popular, how) = list.resembles(r.name, r.ecosystem) {
+            if let (popular, how) = list.resembles(r.name) {
                 deciding.append((config.typosquat, "scan.packages.typosquat",
                                  "\(r.name)\(from(r)) \(how) \(popular), a popular \(r.ecosystem) package, and is not itself popular: a typosquat? Did you mean \(popular)?"))
             }
