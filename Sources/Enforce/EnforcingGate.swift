@@ -51,6 +51,7 @@ public final class EnforcingGate: Gate {
     /// is left before a limit refuses it.
     public func summary() -> String {
         var s = policyGate.summary()
+        if let scan { s += scan.summary() }
         guard let limiter else { return s }
         switch limiter.usage() {
         case .success(let usage):

@@ -57,6 +57,19 @@ final class ScanStep {
         }
     }
 
+    /// For `allowed`: what is scanned, so the agent knows before it runs code.
+    func summary() -> String {
+        var s = ""
+        for l in ScanLanguage.allCases {
+            guard let lc = config.languages[l] else { continue }
+            var names = lc.scanners
+            names += lc.optional.map { $0 + " (if installed)" }
+            s += "scan \(l.rawValue): code is scanned before it runs by " + names.joined(separator: ", ") + "\n"
+        }
+        if config.packages != nil { s += "scan packages: install names are checked (allowlists, typosquats)\n" }
+        return s
+    }
+
     func check(_ r: GateRequest) -> Outcome {
         var units: [CodeUnit] = []
         var unseen: [String] = []
@@ -145,9 +158,11 @@ final class ScanStep {
         var language = interpreterLanguage(argv[0])
         var args = Array(argv.dropFirst())
         if language == nil, argv[0].contains("/") {
-            // A script run through its #! line: the interpreter runs the file.
+            // A script run through its #! line: the interpreter runs the file. Programs in the
+            // policy's search path are installed tools, not the agent's code: not read.
             let path = argv[0].hasPrefix("/") ? argv[0] : r.cwd + "/" + argv[0]
-            if let l = shebangLanguage(path), config.languages[l] != nil {
+            let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            if !engine.policy.searchPath.contains(dir), let l = shebangLanguage(path), config.languages[l] != nil {
                 read(path, label: argv[0], l, &units, &problems)
                 return
             }

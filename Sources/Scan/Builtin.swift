@@ -100,7 +100,7 @@ func urls(in text: String) -> [String] {
     // ASCII lower case only, so indices stay aligned with `u`.
     let lower = u.map { $0 >= "A" && $0 <= "Z" ? Unicode.Scalar($0.value + 32)! : $0 }
     var out: [String] = []
-    guard text.contains("://") else { return out }
+    guard find(text.utf8, "://") != nil else { return out }
     var k = 0
     while k < u.count {
         guard let m = urlSchemes.first(where: { k + $0.count <= u.count && Array(lower[k..<(k + $0.count)]) == $0 }),
@@ -117,7 +117,7 @@ func urls(in text: String) -> [String] {
 
 /// `rm` with a recursive option (`rm -rf x`, `rm -R`, `rm --recursive`) in a command string.
 func recursiveRemove(in text: String) -> String? {
-    guard text.contains("rm") else { return nil }
+    guard find(text.utf8, "rm") != nil else { return nil }
     let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" || $0 == "&" || $0 == "|" || $0 == "(" || $0 == "`" })
     var k = 0
     while k < words.count {
@@ -143,37 +143,68 @@ func recursiveRemove(in text: String) -> String? {
 /// never repeated in the finding: the log and the refusal show a masked form.
 func secretRules(_ code: String, _ r: inout RuleContext) {
     var lineNo = 0
-    for lineText in code.split(separator: "\n", omittingEmptySubsequences: false) {
+    let all = Array(code.utf8)
+    var start = 0
+    while start <= all.count {
+        var end = start
+        while end < all.count && all[end] != 10 { end += 1 }
+        defer { start = end + 1 }
         lineNo += 1
-        let u = Array(lineText.utf8)
+        let u = all[start..<end]
         if u.count < 16 { continue }
         // AWS access key ids: AKIA/ASIA/AGPA/AIDA/AROA/ANPA… + 16 upper-case letters or digits.
-        var k = 0
-        while k + 20 <= u.count {
+        var k = u.startIndex
+        while k + 20 <= u.endIndex {
             defer { k += 1 }
             guard u[k] == 65, awsKeyPrefixes.contains(where: { u[k + 1] == $0.0 && u[k + 2] == $0.1 && u[k + 3] == $0.2 }) else { continue }
-            let before = k == 0 ? UInt8(ascii: " ") : u[k - 1]
-            let after = k + 20 < u.count ? u[k + 20] : UInt8(ascii: " ")
+            let before = k == u.startIndex ? UInt8(ascii: " ") : u[k - 1]
+            let after = k + 20 < u.endIndex ? u[k + 20] : UInt8(ascii: " ")
             guard !isAlnum(before), !isAlnum(after),
                   u[(k + 4)..<(k + 20)].allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) else { continue }
             let id = String(decoding: u[k..<(k + 20)], as: UTF8.self)
             r.add(lineNo, "secret.aws-key", .high, "hard-coded AWS access key id \(mask(id)); read credentials from the environment or a credentials file")
             break
         }
-        if let range = lineText.firstRange(of: "-----BEGIN "), lineText[range.upperBound...].contains("PRIVATE KEY-----") {
+        if let b = find(u, "-----BEGIN "), find(u[b...], "PRIVATE KEY-----") != nil {
             r.add(lineNo, "secret.private-key", .high, "a private key in the code; load it from a file outside the code instead")
         }
-        for (prefix, what, minLength) in [("ghp_", "GitHub token", 36), ("gho_", "GitHub token", 36),
-                                          ("github_pat_", "GitHub token", 40), ("xoxb-", "Slack token", 20),
-                                          ("xoxp-", "Slack token", 20), ("sk_live_", "Stripe secret key", 20),
-                                          ("glpat-", "GitLab token", 20)] {
-            guard let range = lineText.firstRange(of: prefix) else { continue }
-            let tail = lineText[range.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-            if tail.count + prefix.count >= minLength {
-                r.add(lineNo, "secret.token", .high, "hard-coded \(what) \(mask(prefix + tail)); read it from the environment instead")
+        for (prefix, what, minLength) in tokenPrefixes {
+            guard let at = find(u, prefix) else { continue }
+            var e = at + prefix.count
+            while e < u.endIndex, isAlnum(u[e]) || u[e] == UInt8(ascii: "_") || u[e] == UInt8(ascii: "-") { e += 1 }
+            if e - at >= minLength {
+                r.add(lineNo, "secret.token", .high, "hard-coded \(what) \(mask(String(decoding: u[at..<e], as: UTF8.self))); read it from the environment instead")
             }
         }
     }
+}
+
+/// Token prefixes, what they are, and the shortest plausible token.
+private let tokenPrefixes: [([UInt8], String, Int)] = [
+    ("ghp_", "GitHub token", 36), ("gho_", "GitHub token", 36), ("github_pat_", "GitHub token", 40),
+    ("xoxb-", "Slack token", 20), ("xoxp-", "Slack token", 20), ("sk_live_", "Stripe secret key", 20),
+    ("glpat-", "GitLab token", 20),
+].map { (Array($0.0.utf8), $0.1, $0.2) }
+
+/// The index of `needle` in `hay` (bytes), or nil.
+func find<C: Collection>(_ hay: C, _ needle: String) -> C.Index? where C.Element == UInt8 {
+    find(hay, Array(needle.utf8))
+}
+
+func find<C: Collection>(_ hay: C, _ needle: [UInt8]) -> C.Index? where C.Element == UInt8 {
+    guard let first = needle.first, hay.count >= needle.count else { return nil }
+    var i = hay.startIndex
+    let last = hay.index(hay.endIndex, offsetBy: -needle.count)
+    while i <= last {
+        if hay[i] == first {
+            var j = hay.index(after: i)
+            var k = 1
+            while k < needle.count && hay[j] == needle[k] { j = hay.index(after: j); k += 1 }
+            if k == needle.count { return i }
+        }
+        i = hay.index(after: i)
+    }
+    return nil
 }
 
 /// The letters after "A" of AWS key id prefixes (AKIA, ASIA, AGPA, AIDA, AROA, ANPA, ANVA, AIPA).

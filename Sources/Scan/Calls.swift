@@ -13,9 +13,16 @@ struct Call {
     var receiverArgs: [[Token]] = []
     /// Written without parentheses (Perl, Ruby: `system "ls"`).
     var bare = false
+    /// The last and first components of `name` (computed once: the rules ask often).
+    let last: String
+    let first: String
 
-    var last: String { String(name.split(separator: ".").last ?? Substring(name)) }
-    var first: String { String(name.split(separator: ".").first ?? Substring(name)) }
+    init(parts: [String], line: Int, args: [[Token]], index: Int, receiverArgs: [[Token]]) {
+        name = parts.joined(separator: ".")
+        last = parts.last.map { String($0.split(separator: ".").last ?? Substring($0)) } ?? ""
+        first = parts.first.map { String($0.split(separator: ".").first ?? Substring($0)) } ?? ""
+        self.line = line; self.args = args; self.index = index; self.receiverArgs = receiverArgs
+    }
 
     /// The positional argument `n` as a literal string, if it is one (adjacent literals joined).
     func literal(_ n: Int) -> String? { n < args.count ? literalValue(args[n]) : nil }
@@ -143,11 +150,10 @@ func extractCalls(_ t: [Token], _ lang: LexLanguage) -> [Call] {
                 break
             }
         }
-        let name = parts.joined(separator: ".")
         // `new Function(…)`, `new vm.Script(…)`: the call is the constructor.
         if k + 1 < t.count, t[k + 1].kind == .punct, t[k + 1].text == "(" {
             let close = matchingClose(t, k + 1)
-            out.append(Call(name: name, line: t[k].line, args: splitArguments(t, k + 2, close), index: k,
+            out.append(Call(parts: parts, line: t[k].line, args: splitArguments(t, k + 2, close), index: k,
                             receiverArgs: receiverArgs))
             continue
         }
@@ -171,7 +177,7 @@ func extractCalls(_ t: [Token], _ lang: LexLanguage) -> [Call] {
                               || (x.kind == .ident && bareStops.contains(x.text))) { break }
             e += 1
         }
-        var c = Call(name: name, line: t[k].line, args: splitArguments(t, k + 1, e), index: k, receiverArgs: receiverArgs)
+        var c = Call(parts: parts, line: t[k].line, args: splitArguments(t, k + 1, e), index: k, receiverArgs: receiverArgs)
         c.bare = true
         out.append(c)
     }
