@@ -78,13 +78,13 @@ final class ScanStep {
         var problems: [(ScanLanguage, String)] = []   // scripts that could not be read
         switch r.action {
         case .exec:
-            for argv in effectiveCommands(r.argv) {
+            for (argv, sharesStdin) in effectiveCommands(r.argv) {
                 if config.packages != nil, let p = packageInstall(argv, cwd: r.cwd) {
                     install.requests += p.requests
                     install.problems += p.problems
                     installs += 1
                 }
-                collectCode(argv, r, &units, &unseen, &problems)
+                collectCode(argv, r, stdin: sharesStdin ? r.stdinText : nil, &units, &unseen, &problems)
             }
         case .source:
             if config.languages[.shell] != nil { read(r.path, label: r.path, .shell, &units, &problems) }
@@ -142,18 +142,20 @@ final class ScanStep {
         return Outcome(decision: Decision(Verdict(rawValue: top.rawValue)!, rule: deciding[0].1, text + advice), fields: fields)
     }
 
-    /// The command and every command it runs in turn through wrappers (`sudo pip …`, `env python3 …`).
-    private func effectiveCommands(_ argv: [String], depth: Int = 0) -> [[String]] {
+    /// The command and every command it runs in turn through wrappers (`sudo pip …`, `env python3 …`),
+    /// each with whether it reads the same standard input (not below xargs, which consumes it).
+    private func effectiveCommands(_ argv: [String], sharesStdin: Bool = true, depth: Int = 0) -> [([String], Bool)] {
         guard !argv.isEmpty, depth < 8 else { return [] }
-        var out = [argv]
+        var out = [(argv, sharesStdin)]
+        let shares = sharesStdin && !argv[0].hasSuffix("xargs")
         for inner in innerCommands(argv) {
-            if case .argv(let a, _) = inner { out += effectiveCommands(a, depth: depth + 1) }
+            if case .argv(let a, _) = inner { out += effectiveCommands(a, sharesStdin: shares, depth: depth + 1) }
         }
         return out
     }
 
     /// The code `argv` makes an interpreter run, in a language the policy scans.
-    private func collectCode(_ argv: [String], _ r: GateRequest, _ units: inout [CodeUnit], _ unseen: inout [String],
+    private func collectCode(_ argv: [String], _ r: GateRequest, stdin: String?, _ units: inout [CodeUnit], _ unseen: inout [String],
                              _ problems: inout [(ScanLanguage, String)]) {
         var language = interpreterLanguage(argv[0])
         var args = Array(argv.dropFirst())
@@ -174,7 +176,7 @@ final class ScanStep {
             language = l
             guard config.languages[l] != nil else { continue }
             if code == "-" {
-                if let text = r.stdinText {
+                if let text = stdin {
                     units.append(CodeUnit(language: l, label: "<stdin>", bytes: Array(text.utf8)))
                 } else {
                     unseen.append(argv[0])
