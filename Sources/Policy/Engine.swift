@@ -25,6 +25,8 @@ public final class PolicyEngine {
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
     private(set) var unresolvedNames: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
+    /// When set, every decision records its steps here (`aegishctl explain`; Trace.swift).
+    public var trace: DecisionTrace? = nil
     /// HOME and XDG_CONFIG_HOME as every program sees them: childEnvironment pins them, so the
     /// configuration files the analysers read (~/.gitconfig, ~/.ssh/config, …) are the ones the
     /// program will read, whatever the agent exported.
@@ -143,6 +145,13 @@ public final class PolicyEngine {
     /// resolve through the policy path). `assigned`: variables set on the command line.
     public func decideExec(argv: [String], path: String?, cwd: String, assigned: [String] = [],
                            depth: Int = 0) -> Decision {
+        let d = decideExecSteps(argv: argv, path: path, cwd: cwd, assigned: assigned, depth: depth)
+        trace?.add(.decision, depth: depth, argv.joined(separator: " "), d)
+        return d
+    }
+
+    private func decideExecSteps(argv: [String], path: String?, cwd: String, assigned: [String],
+                                 depth: Int) -> Decision {
         guard let name = argv.first else { return Decision(.deny, rule: "exec", "empty command") }
         if depth > 8 {
             return Decision(.deny, rule: "exec", "commands nested more than 8 deep (\(name))")
@@ -158,6 +167,7 @@ public final class PolicyEngine {
         }
         let binary = canonicalPath(program.hasPrefix("/") ? program : cwd + "/" + program, cwd: cwd)
         let base = basename(binary), typedBase = basename(name)
+        trace?.add(.program, depth: depth, name, note: binary == name ? "the program \(binary)" : "resolves to \(binary)")
         if depth > 0 && (shellProgramNames.contains(base) || shellProgramNames.contains(typedBase)) {
             return Decision(.deny, rule: "exec",
                             "\(name) would start a shell outside aegish; run the command directly (aegish runs `sh -c` itself only when typed as a command)")
@@ -168,6 +178,7 @@ public final class PolicyEngine {
         if indices.isEmpty, let interp = scriptInterpreter(binary) {
             // `./tool.py` with `#!/usr/bin/env python3`: the kernel runs the interpreter on the
             // file, so it is decided exactly as `python3 ./tool.py` would be.
+            trace?.add(.check, depth: depth, name, note: "a script with #!\(interp.joined(separator: " ")): decided as that interpreter running it")
             let d = decideExec(argv: interp + [program] + argv.dropFirst(), path: interp[0], cwd: cwd,
                                assigned: assigned, depth: depth + 1)
             return Decision(d.verdict, rule: d.ruleID, d.verdict == .allow ? d.reason : "\(name) is run by \(interp.joined(separator: " ")): \(d.reason)")
@@ -179,15 +190,19 @@ public final class PolicyEngine {
                              policy.workspacePrograms == .deny
                                 ? "\(name) is a program in the workspace and [policy] workspace_programs is deny"
                                 : "\(name) is the agent's own program")
+            trace?.add(.rule, depth: depth, "workspace_programs", d, note: "\(binary) is under the workspace and no rule names it")
             if d.verdict != .deny {
                 for use in pathUses(argv, cwd: cwd, env: programEnv) where !use.isUnbounded {
-                    d = d.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
+                    let pd = decidePath(use.path, access: use.access, raw: use.raw)
+                    trace?.add(.path, depth: depth, use.raw, pd, note: pathNote(use.access, use.path))
+                    d = d.combined(with: pd)
                 }
             }
             return d
         }
         // (After the script case: a script the agent wrote is data for an allowed interpreter.)
         if let why = untrustedBinary(binary) {
+            trace?.add(.check, depth: depth, binary, Decision(.deny, rule: "binary-trust", why), note: "binary trust")
             return Decision(.deny, rule: "binary-trust", why)
         }
         if indices.isEmpty {
@@ -195,6 +210,7 @@ public final class PolicyEngine {
             decision = Decision(v, rule: "default",
                                 v == .deny ? "\(name) is not in the allowlist; run `allowed` to see what is"
                                            : "\(name) has no rule; the policy default is \(v)")
+            trace?.add(.rule, depth: depth, "default", decision, note: "no rule names \(binary)")
         } else {
             decision = Decision(.allow, rule: "", "")
             var first = true
@@ -207,9 +223,12 @@ public final class PolicyEngine {
         if decision.verdict == .deny { return decision }
 
         // Variables set on the command line that the policy refuses (LD_PRELOAD=… cmd).
-        for n in assigned where matchesAny(n, policy.environment.deny) {
-            decision = decision.combined(with: Decision(.deny, rule: "environment.deny",
-                "\(n) may not be set for a program (it changes what runs); remove \(n)=…"))
+        for n in assigned {
+            let denied = matchesAny(n, policy.environment.deny)
+            let d = denied ? Decision(.deny, rule: "environment.deny",
+                                      "\(n) may not be set for a program (it changes what runs); remove \(n)=…") : nil
+            trace?.add(.environment, depth: depth, n + "=…", d, note: denied ? "" : "not in environment.deny")
+            if let d { decision = decision.combined(with: d) }
         }
         // Files it names.
         let recursive = isRecursiveWalk(argv)
@@ -224,13 +243,17 @@ public final class PolicyEngine {
                 // The analyser cannot bound what it touches: that includes every protected path.
                 return Decision(.deny, rule: "paths", "\(name): \(use.raw.hasPrefix("<unknown: ") ? String(use.raw.dropFirst(10).dropLast()) : use.raw); aegish cannot tell which files it would touch")
             }
-            decision = decision.combined(with: decidePath(use.path, access: use.access, raw: use.raw))
+            let pd = decidePath(use.path, access: use.access, raw: use.raw)
+            trace?.add(.path, depth: depth, use.raw, pd, note: pathNote(use.access, use.path))
+            decision = decision.combined(with: pd)
             if decision.verdict == .deny { return decision }
         }
         // Hosts it contacts.
         if let targets = networkTargets(argv, cwd: cwd, env: programEnv) {
             for t in targets {
-                decision = decision.combined(with: decideHost(t))
+                let hd = decideHost(t)
+                trace?.add(.host, depth: depth, t.host ?? t.raw, hd, note: t.host == nil ? t.why : "from \(t.raw)")
+                decision = decision.combined(with: hd)
                 if decision.verdict == .deny { return decision }
             }
         }
@@ -242,10 +265,13 @@ public final class PolicyEngine {
         let name = argv[0]
         var decision = Decision(rule.verdict, rule: rule.id,
                                 rule.reason ?? (rule.verdict == .allow ? "\(name) is allowed" : "\(name): \(rule.verdict) by rule \(rule.id)"))
+        trace?.add(.rule, depth: depth, rule.id, decision, note: ruleNamesNote(rule))
         if let pin = rule.sha256 {
             guard let hex = fileHash(binary), hex == pin.lowercased() else {
+                trace?.add(.check, depth: depth, "sha256", note: "\(binary) does not match the pin")
                 return Decision(.deny, rule: rule.id, "\(binary) does not match the sha256 pinned in the policy")
             }
+            trace?.add(.check, depth: depth, "sha256", note: "\(binary) matches the pin")
         }
         let args = Array(argv.dropFirst())
         let withValue = Set(rule.optionsWithValue)
@@ -254,17 +280,23 @@ public final class PolicyEngine {
             // matching one replaces the base verdict (so a denied command can allow `status`).
             let cmdArgs = commandArguments(args, withValue: withValue)
             var matched: Decision? = nil
-            for a in rule.arguments where patternMatches(a.pattern, cmdArgs)
-                || (a.verdict != .allow && patternMatchesOptionsAnywhere(a.pattern, cmdArgs, withValue: withValue)) {
+            for a in rule.arguments {
+                let hit = patternMatches(a.pattern, cmdArgs)
+                    || (a.verdict != .allow && patternMatchesOptionsAnywhere(a.pattern, cmdArgs, withValue: withValue))
+                trace?.add(.pattern, depth: depth, "\(a.id): \"\(a.pattern)\" → \(a.verdict)",
+                           note: (hit ? "matches" : "does not match") + " the arguments [\(cmdArgs.joined(separator: " "))]")
+                guard hit else { continue }
                 let d = Decision(a.verdict, rule: a.id, a.reason ?? "\(name) \(a.pattern): \(a.verdict)")
                 matched = matched.map { $0.combined(with: d) } ?? d
             }
             if let m = matched { decision = m }
         }
         if let opt = matchingOptions(args, rules: rule.denyOptions, withValue: withValue).first {
+            trace?.add(.option, depth: depth, opt.spelling, note: "in deny_options of \(rule.id)")
             return Decision(.deny, rule: rule.id, "option \(opt.spelling) of \(name) is denied")
         }
         if let opt = matchingOptions(args, rules: rule.askOptions, withValue: withValue).first {
+            trace?.add(.option, depth: depth, opt.spelling, note: "in ask_options of \(rule.id)")
             decision = decision.combined(with: Decision(.ask, rule: rule.id,
                                                         "option \(opt.spelling) of \(name) needs approval"))
         }
@@ -276,6 +308,7 @@ public final class PolicyEngine {
             return Decision(.deny, rule: rule.id, "git --template copies hooks (programs git runs) into the repository; leave it out")
         }
         for inner in innerCommands(argv) {
+            trace?.add(.inner, depth: depth, innerDescription(inner), note: "\(name) would run it")
             var d = decideInner(inner, rule: rule, outer: name, cwd: cwd, depth: depth)
             if case .argv(let innerArgv, _) = inner, !innerArgv.isEmpty, appendsInputArguments(argv) {
                 d = d.combined(with: appendedArgumentsRisk(innerArgv, outer: name))
@@ -492,7 +525,10 @@ public final class PolicyEngine {
 
     /// Redirections, cd and source: the path as the shell will open it.
     public func decideOpen(_ path: String, access: Access, cwd: String) -> Decision {
-        decidePath(canonicalPath(path, cwd: cwd), access: access, raw: path)
+        let canonical = canonicalPath(path, cwd: cwd)
+        let d = decidePath(canonical, access: access, raw: path)
+        trace?.add(.path, path, d, note: pathNote(access, canonical))
+        return d
     }
 
     // MARK: network

@@ -8,6 +8,8 @@
 //   expect = "allow"            # allow | ask | deny
 //   rule = "read-only"          # optional: the rule id the decision must come from
 //   cwd = "$WORKSPACE/src"      # optional; $WORKSPACE and relative paths are resolved by the tool
+//   user = "agent"              # optional: the governed user (name or uid)
+//   env = { HOME = "/home/agent", TARGET = "build" }   # optional: the shell's environment
 
 import TOMLKit
 
@@ -17,12 +19,16 @@ public struct PolicyCase: Sendable {
     public var expect: Verdict
     public var rule: String?
     public var cwd: String?
+    /// The governed user (name or uid); nil: the tool's --user.
+    public var user: String?
+    /// The environment the shell starts with (`$NAME` is known where the script leaves it alone).
+    public var env: [String: String]
     /// Where the `[[case]]` header is (line 0 when unknown).
     public var location: SourceLocation
     public init(name: String, command: String, expect: Verdict, rule: String? = nil, cwd: String? = nil,
-                location: SourceLocation) {
+                user: String? = nil, env: [String: String] = [:], location: SourceLocation) {
         self.name = name; self.command = command; self.expect = expect
-        self.rule = rule; self.cwd = cwd; self.location = location
+        self.rule = rule; self.cwd = cwd; self.user = user; self.env = env; self.location = location
     }
 }
 
@@ -54,7 +60,7 @@ public func parsePolicyCases(_ text: String, file: String) throws -> [PolicyCase
         let label = "[[case]] #\(i + 1)"
         func fail(_ m: String) -> PolicyLoadError { PolicyLoadError(location: loc, message: "\(label): \(m)") }
         guard e.type == .table, let t = e.table else { throw fail("must be a table") }
-        let allowed = ["name", "command", "expect", "rule", "cwd"]
+        let allowed = ["name", "command", "expect", "rule", "cwd", "user", "env"]
         for key in t.keys where !allowed.contains(key) {
             throw fail("unknown key \"\(key)\"; allowed keys: \(allowed.joined(separator: ", "))")
         }
@@ -72,8 +78,18 @@ public func parsePolicyCases(_ text: String, file: String) throws -> [PolicyCase
         }
         let rule = try str("rule")
         if rule == "" { throw fail("rule is empty") }
+        var env: [String: String] = [:]
+        if let v = t["env"] {
+            guard v.type == .table, let table = v.table else { throw fail("env must be a table: env = { NAME = \"value\" }") }
+            for key in table.keys {
+                guard let s = table[key]?.string else { throw fail("env.\(key) must be a string") }
+                env[key] = s
+            }
+        }
+        let user = try str("user")
+        if user == "" { throw fail("user is empty") }
         out.append(PolicyCase(name: try str("name") ?? command, command: command, expect: expect,
-                              rule: rule, cwd: try str("cwd"), location: loc))
+                              rule: rule, cwd: try str("cwd"), user: user, env: env, location: loc))
     }
     return out
 }

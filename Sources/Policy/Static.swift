@@ -28,8 +28,20 @@ public struct StaticAnalysis {
     }
 }
 
-public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: String?) -> StaticAnalysis {
+/// `environment`: variables the shell would start with (`aegishctl check --env`). `$NAME` is
+/// resolved from it only where the script cannot have changed NAME (StaticEnv.swift); everything
+/// else stays unknown. `trace`: record every step (the engine's too) for `aegishctl explain`.
+public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: String?,
+                    environment: [String: String] = [:], trace: DecisionTrace? = nil) -> StaticAnalysis {
     var a = Analyzer(engine: engine, cwd: cwd, home: home)
+    if !environment.isEmpty {
+        a.environment = knownEnvironment(environment, script: script)
+        a.given = Set(environment.keys)
+    }
+    a.trace = trace
+    let saved = engine.trace
+    engine.trace = trace
+    defer { engine.trace = saved }
     a.script(script)
     return a.result
 }
@@ -47,6 +59,11 @@ private struct Analyzer {
     var functions: [String: FunctionDef] = [:]
     var analyzedFunctions: Set<String> = []
     var depth = 0
+    /// Variables whose value is known (see `knownEnvironment`).
+    var environment: [String: String] = [:]
+    /// The names given, known or not (for the explanation of why one is not).
+    var given: Set<String> = []
+    var trace: DecisionTrace? = nil
 
     init(engine: PolicyEngine, cwd: String, home: String?) {
         self.engine = engine; self.cwd = cwd; self.home = home
@@ -54,6 +71,7 @@ private struct Analyzer {
 
     mutating func add(_ d: Decision, _ what: String, _ pos: Pos) {
         result.findings.append(Finding(decision: d, what: what, pos: pos))
+        trace?.add(.finding, what, d, pos: pos)
     }
 
     mutating func script(_ s: Script) {
@@ -113,6 +131,17 @@ private struct Analyzer {
         for w in sc.words { substitutions(in: w) }
         for r in sc.redirections { redirection(r) }
         guard !sc.words.isEmpty else { return }
+        if let trace {
+            trace.add(.command, shellText(.simple(sc)), pos: sc.pos)
+            for a in sc.assignments {
+                trace.add(.expansion, a.name + "=" + shellText(a.value),
+                          note: staticFields(a.value).map { "= " + $0.joined(separator: " ") } ?? "value known only when it runs")
+            }
+            // Plain words expand to themselves: only the others are worth a line.
+            for w in sc.words where w.literalText == nil || (w.literalText ?? "").contains(where: { "{*?[".contains($0) }) {
+                trace.add(.expansion, shellText(w), note: expansionNote(w))
+            }
+        }
         var argv: [String] = []
         var unknownArgs = false
         for (i, w) in sc.words.enumerated() {
@@ -195,8 +224,13 @@ private struct Analyzer {
         }
         do {
             let s = try parseCompleteInput(text).script
+            // A file's text was not part of the scan for assignments: drop what it may change.
+            environment = knownEnvironment(environment, script: s)
             depth += 1
+            trace?.add(.command, what, note: "runs this text as shell commands, analysed in turn", pos: pos)
+            trace?.baseDepth += 1
             script(s)
+            trace?.baseDepth -= 1
             depth -= 1
         } catch {
             add(Decision(.deny, rule: "static", "does not parse: \(error)"), what, pos)
@@ -214,6 +248,7 @@ private struct Analyzer {
             if let t = staticFields(r.target)?.first, r.fd == nil, Int(t) == nil, t != "-" { access = .write } else { return }
         case .dupInput, .hereDoc, .hereDocStrip, .hereString: return
         }
+        trace?.add(.command, shellText(r), pos: r.pos)
         guard let fields = staticFields(r.target), fields.count == 1 else {
             add(Decision(.ask, rule: "static", "redirection to a file named only when it runs"), "redirection", r.pos)
             return
@@ -261,9 +296,18 @@ private struct Analyzer {
                 for q in inner {
                     switch q {
                     case .quoted(let t), .literal(let t): text += t
+                    case .param(let pe):
+                        // Quoted: the value exactly, neither split nor globbed.
+                        guard let v = knownValue(pe) else { return nil }
+                        text += v
                     default: return nil
                     }
                 }
+            case .param(let pe):
+                // Unquoted: split and globbed when it runs; known only when that changes nothing.
+                guard let v = knownValue(pe), !v.isEmpty,
+                      !v.contains(where: { " \t\n*?[".contains($0) }) else { return nil }
+                text += v
             default: return nil
             }
         }
@@ -271,6 +315,41 @@ private struct Analyzer {
             return variants.compactMap { staticFields(Word(parts: $0, pos: w.pos))?.first }
         }
         return [text]
+    }
+
+    /// `$NAME` / `${NAME}` whose value is known from the given environment.
+    func knownValue(_ pe: ParamExp) -> String? {
+        guard case .none = pe.op else { return nil }
+        return environment[pe.name]
+    }
+
+    /// For the trace: what a word gives without running anything.
+    func expansionNote(_ w: Word) -> String {
+        guard let fields = staticFields(w) else {
+            return "known only when it runs (" + unknownParts(w).joined(separator: ", ") + ")"
+        }
+        if fields.count == 1 && fields[0] == shellText(w) { return "literal" }
+        return "→ " + fields.map { $0.isEmpty || $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    func unknownParts(_ w: Word) -> [String] {
+        var out: [String] = []
+        func visit(_ p: WordPart) {
+            switch p {
+            case .param(let pe):
+                if case .none = pe.op {} else { out.append("${\(pe.name)…} is not evaluated without running"); return }
+                if knownValue(pe) != nil { out.append("$\(pe.name) would be split or globbed"); return }
+                out.append("$\(pe.name) " + (given.contains(pe.name) ? "may be changed by the script (or is the shell's own)"
+                                                                    : "is a variable (--env gives its value)"))
+            case .commandSub: out.append("a command substitution's output")
+            case .arithmetic: out.append("an arithmetic expansion")
+            case .tilde(let n): out.append("~\(n) has no known home")
+            case .doubleQuoted(let inner): inner.forEach(visit)
+            case .literal, .quoted: break
+            }
+        }
+        w.parts.forEach(visit)
+        return out.isEmpty ? ["brace expansion"] : out
     }
 
     func describe(_ words: [Word]) -> String {

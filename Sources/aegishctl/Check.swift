@@ -13,13 +13,20 @@ struct Check: ParsableCommand {
             command line to keep its quoting (aegishctl check 'rm -rf "$HOME"'). Options of \
             aegishctl must come before CMD. Exit status: 0 allow, 1 ask, 2 deny, 3 usage, load \
             or parse error. With --batch, standard input is JSON lines ({"command": "…", \
-            "cwd": "…", "id": …} or a JSON string) and each gets one JSON line back.
+            "cwd": "…", "env": {…}, "id": …} or a JSON string) and each gets one JSON line back. \
+            Nothing is ever run: a variable's value is known only when given with --env and not \
+            changed by the script, a substitution's output never.
             """)
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Option(name: .long, help: ArgumentHelp("The directory the command runs in (default: the current directory).", valueName: "dir"))
     var cwd: String?
+
+    @Option(name: .long, help: ArgumentHelp("A variable of the shell's environment, so $NAME is known where the script does not change it (repeatable).", valueName: "name=value"))
+    var env: [String] = []
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
@@ -45,9 +52,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let cwd = absolutePath(self.cwd ?? currentDirectoryPath(), base: currentDirectoryPath())
+        let environment = try parseEnvOptions(env)
         if batch {
-            let p = try loadForTool(policyOptions)
-            runBatch(p, defaultCwd: cwd)
+            let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
+        warnIfExamplesFail(p)
+            runBatch(p, defaultCwd: cwd, environment: environment)
             return
         }
         let text: String
@@ -61,10 +70,11 @@ struct Check: ParsableCommand {
         } else {
             text = command.joined(separator: " ")
         }
-        let p = try loadForTool(policyOptions)
+        let p = try loadForTool(policyOptions, user: userOption.user, environment: environment)
+        warnIfExamplesFail(p)
         let outcome: Outcome
         do {
-            outcome = try analyseText(text, p, cwd: cwd)
+            outcome = try analyseText(text, p, cwd: cwd, environment: environment)
         } catch {
             if json {
                 print(jsonText(["command": text, "cwd": cwd, "error": "\(error)", "exit": Int(errorExit)], pretty: true))
@@ -102,13 +112,14 @@ struct Check: ParsableCommand {
               + (d.reason.isEmpty ? "" : " — \(d.reason)"))
     }
 
-    func runBatch(_ p: LoadedPolicy, defaultCwd: String) {
+    func runBatch(_ p: LoadedPolicy, defaultCwd: String, environment: [String: String]) {
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
             var out: [String: Any]
             var id: Any? = nil
             var text: String? = nil
             var cwd = defaultCwd
+            var env = environment
             let value = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
             if let s = value as? String {
                 text = s
@@ -116,10 +127,11 @@ struct Check: ParsableCommand {
                 id = obj["id"]
                 text = obj["command"] as? String
                 if let c = obj["cwd"] as? String { cwd = absolutePath(c, base: defaultCwd) }
+                if let e = obj["env"] as? [String: String] { env.merge(e) { _, new in new } }
             }
             if let text {
                 do {
-                    out = outcomeJSON(text, cwd: cwd, try analyseText(text, p, cwd: cwd))
+                    out = outcomeJSON(text, cwd: cwd, try analyseText(text, p, cwd: cwd, environment: env))
                 } catch {
                     out = ["command": text, "cwd": cwd, "error": "\(error)", "exit": Int(errorExit)]
                 }

@@ -18,6 +18,8 @@ struct Test: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
+    @OptionGroup var userOption: UserOption
+
     @Option(name: .long, help: ArgumentHelp("Also write the results as JUnit XML to this file.", valueName: "file"))
     var junit: String?
 
@@ -52,7 +54,19 @@ struct Test: ParsableCommand {
                 throw ExitCode(errorExit)
             }
         }
-        let p = try loadForTool(policyOptions)
+        let p = try loadForTool(policyOptions, user: userOption.user)
+        // Cases for another user (or HOME) get their own engine, loaded as for that user.
+        var byUser: [String: LoadedPolicy] = [:]
+        func policy(for c: PolicyCase) throws -> LoadedPolicy {
+            guard c.user != nil || c.env["HOME"] != nil else { return p }
+            let key = (c.user ?? "") + "\u{0}" + (c.env["HOME"] ?? "")
+            if let q = byUser[key] { return q }
+            var o = policyOptions
+            if let h = c.env["HOME"] { o.home = h }   // the case's own HOME wins over --home
+            let q = try loadForTool(o, user: c.user ?? userOption.user, environment: c.env)
+            byUser[key] = q
+            return q
+        }
         var results: [Result] = []
 
         let policyFile = policyOptions.policy
@@ -64,8 +78,9 @@ struct Test: ParsableCommand {
         for (file, list) in suites {
             for c in list {
                 let loc = c.location.line > 0 ? "\(file):\(c.location.line)" : file
+                let q = try policy(for: c)
                 results.append(decide(suite: file, name: c.name, location: loc, command: c.command,
-                                      cwd: p.resolveCwd(c.cwd), expect: c.expect, rule: c.rule, p))
+                                      cwd: q.resolveCwd(c.cwd), env: c.env, expect: c.expect, rule: c.rule, q))
             }
         }
         let failed = results.filter { !$0.passed }
@@ -85,10 +100,10 @@ struct Test: ParsableCommand {
     }
 
     func decide(suite: String, name: String, location: String, command: String, cwd: String,
-                expect: Verdict, rule: String?, _ p: LoadedPolicy) -> Result {
+                env: [String: String] = [:], expect: Verdict, rule: String?, _ p: LoadedPolicy) -> Result {
         let d: Decision
         do {
-            d = try analyseText(command, p, cwd: cwd).decision
+            d = try analyseText(command, p, cwd: cwd, environment: env).decision
         } catch {
             d = Decision(.deny, rule: "parse", "does not parse: \(error)")
         }

@@ -1,5 +1,5 @@
-// aegishctl: the management tool for aegish policies (check, test). Foundation and argument
-// parsing are fine here: this is never on the shell's path.
+// aegishctl: the management tool for aegish policies (check, explain, test, replay, lint, hook;
+// log, limits). Foundation and argument parsing are fine here: this is never on the shell's path.
 
 import ArgumentParser
 import Foundation
@@ -8,8 +8,13 @@ struct AegishCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aegishctl",
         abstract: "Manage and test aegish policies.",
-        discussion: "Exit status: 0 allow, 1 ask, 2 deny (check); 0 all passed, 1 failures (test); 3 usage, load or parse errors.",
-        subcommands: [Check.self, Test.self, Log.self, Limits.self])
+        discussion: """
+            check, explain, test, replay, lint and hook run nothing: they parse and decide. Exit status: 0 allow, 1 ask, \
+            2 deny (check, explain); 0 all passed, 1 failures (test); 0 nothing changes, 1 something \
+            does (replay); 0 clean, 1 warnings with --strict (lint); 3 usage, load or parse errors. \
+            Completion scripts: aegishctl --generate-completion-script bash|zsh|fish.
+            """,
+        subcommands: [Check.self, Explain.self, Test.self, Replay.self, Lint.self, Hook.self, Log.self, Limits.self])
 }
 
 // Usage errors exit 3 (not ArgumentParser's 64), like load and parse errors; help exits 0.
