@@ -3,6 +3,7 @@ import Interp
 import Policy
 import Audit
 import RateLimit
+import Scan
 
 /// The gate for a loaded policy: its [audit] log, [[limit]] classes and [supervisor] around the
 /// PolicyGate (a policy with none of them gets the PolicyGate itself).
@@ -35,10 +36,12 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
     let approver = policy.supervisor.map { makeApprover($0, log: log) }
-    if log == nil && limiter == nil && approver == nil { return policyGate }
+    let scan = policy.scan.map { ScanStep(config: $0, engine: policyGate.engine, checkUID: checkUID, warn: warn) }
+    if log == nil && limiter == nil && approver == nil && scan == nil { return policyGate }
     let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
                              limiter: limiter, warn: warn)
     gate.approver = approver
+    gate.scan = scan
     return gate
 }
 

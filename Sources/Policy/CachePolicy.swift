@@ -49,7 +49,7 @@
 //    killed between link and rename; a changed HOME or policy overwrites it.
 //
 // Format 4 (binary, little-endian; written and read by hand, no Foundation):
-//   "aegish-compiled-policy 5\n", u64 payload length, u64 checksum of the payload, payload:
+//   "aegish-compiled-policy 6\n", u64 payload length, u64 checksum of the payload, payload:
 //   key, then six u32 section offsets (settings, rules, tests, binary names, unresolved names,
 //   hosts), then the sections. Integers are u8/u32/i64; a string is a u32 length and its UTF-8
 //   bytes. Rules and name tables start with an offset table, so that a start decodes only the
@@ -65,9 +65,9 @@ import RateLimit
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory.
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
-// Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]),
+// Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan]),
 // so an older cache is ignored.
-let cacheMagic: [UInt8] = Array("aegish-compiled-policy 5\n".utf8)
+let cacheMagic: [UInt8] = Array("aegish-compiled-policy 6\n".utf8)
 
 /// The directories consulted while resolving names, in first-use order.
 final class DepRecorder {
@@ -445,7 +445,7 @@ func cacheChecksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
 
 // MARK: - Encoding
 
-private struct BlobWriter {
+struct BlobWriter {   // internal: CacheScan.swift extends it
     var out: [UInt8] = []
     /// Where the payload starts (offsets are relative to it).
     var base = 0
@@ -493,6 +493,7 @@ private struct BlobWriter {
         audit(p.audit)
         limits(p.limits)
         supervisor(p.supervisor)
+        scan(p.scan)
         str(p.file)
     }
 
@@ -759,7 +760,7 @@ struct BlobReader {
         p.environment.deny = strs()
         // (Into `p` directly: a returned `AuditConfig??` would cost the start a generic
         // metadata instantiation just to destroy it.)
-        guard ok, audit(into: &p), limits(into: &p), supervisor(into: &p) else { return nil }
+        guard ok, audit(into: &p), limits(into: &p), supervisor(into: &p), scan(into: &p) else { return nil }
         p.file = str()
         return ok ? p : nil
     }

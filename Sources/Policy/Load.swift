@@ -5,7 +5,7 @@
 // the offending key or value (found by `KeyLocator`, since TOMLKit reports positions only for
 // syntax errors). Values are kept as written: `~` and `$WORKSPACE` stay unexpanded for the engine.
 // The ownership check and file reading are in LoadFile.swift; [audit], [limits] and [[limit]]
-// are read in LoadAuditLimits.swift.
+// are read in LoadAuditLimits.swift; [scan] in LoadScan.swift.
 
 import TOMLKit
 
@@ -183,7 +183,7 @@ struct PolicyReader {
         var policy = Policy()
         policy.file = file
         let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test",
-                        "supervisor"]
+                        "supervisor", "scan"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
             case "name", "default", "path", "workspace", "workspace_programs": return "\"\(key)\" belongs in [policy]"
@@ -202,6 +202,7 @@ struct PolicyReader {
         readAudit(root, into: &policy)
         readLimits(root, into: &policy)
         readSupervisor(root, into: &policy)
+        readScan(root, into: &policy)   // LoadScan.swift
         let commandCount = root["command"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "command") {
             if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, of: commandCount,

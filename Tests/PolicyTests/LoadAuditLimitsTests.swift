@@ -564,9 +564,9 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(engine.policy.limits?.classes.map(\.id), ["delete"])
 
         guard var cached = readBytes(cachePath) else { return XCTFail("cannot read \(cachePath)") }
-        let magic = Array("aegish-compiled-policy 5\n".utf8)
+        let magic = Array("aegish-compiled-policy 6\n".utf8)
         XCTAssertEqual(Array(cached.prefix(magic.count)), magic)
-        cached[magic.count - 2] = UInt8(ascii: "4")
+        cached[magic.count - 2] = UInt8(ascii: "5")
         XCTAssertTrue(writeBytes(cachePath, cached))
         XCTAssertNil(cachedPolicyEngine(path: policyPath, governedUID: governed, checkUID: governed,
                                         home: nil, cacheDirectory: dir + "/cache"))

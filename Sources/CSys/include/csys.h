@@ -159,4 +159,11 @@ long aegish_fgetxattr(int fd, const char *name, void *value, size_t size);
 int aegish_errno(void);
 void aegish_set_errno(int e);
 
+// MARK: - Sealed copies (scanners)
+
+/// A close-on-exec memfd holding `data` (len bytes), sealed against every change (write, grow,
+/// shrink, further seals) and positioned at 0: a scanner given /dev/fd/N reads exactly these
+/// bytes, whatever any process of the same user tries. Returns the fd or -1 with errno.
+int aegish_sealed_copy(const char *name, const void *data, size_t len);
+
 #endif
