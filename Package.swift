@@ -7,6 +7,7 @@ import PackageDescription
 //   Interp  — the evaluator: builtins, redirections, processes, and the Gate seam.
 //   Policy  — the allowlist: loading the TOML policy, analysing argv/paths/hosts, deciding.
 //   Audit   — the tamper-evident audit log.  RateLimit — limits on destructive operations.
+//   Scan    — scanning code before an interpreter runs it, and package names before installs.
 //   Enforce — the Gate the shell runs under: policy decision, then rate limit, then audit record,
 //             and who answers `ask` (a supervisor over a Unix socket, or the terminal).
 //   Interactive — the prompt: line editing and history (libedit), completion, PS1/PS2.
@@ -37,7 +38,7 @@ let package = Package(
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
                 swiftSettings: fastSettings),
         .target(name: "Policy", dependencies: [
-                    "Syntax", "Interp", "Audit", "RateLimit", "CSys",
+                    "Syntax", "Interp", "Audit", "RateLimit", "CSys", "Scan",
                     .product(name: "TOMLKit", package: "TOMLKit"),
                     .product(name: "Crypto", package: "swift-crypto"),
                 ], path: "Sources/Policy", swiftSettings: fastSettings),
@@ -47,8 +48,12 @@ let package = Package(
                 ], path: "Sources/Audit", swiftSettings: fastSettings),
         // Rate limits on destructive operations, shared by every session of a user (issue 4).
         .target(name: "RateLimit", dependencies: ["CSys"], path: "Sources/RateLimit", swiftSettings: fastSettings),
+        // Scanning code before an interpreter runs it, and package installs (issue 8).
+        .target(name: "Scan", dependencies: [
+                    "CSys", .product(name: "Crypto", package: "swift-crypto"),
+                ], path: "Sources/Scan", swiftSettings: fastSettings),
         // The one seam where policy, limits and logging meet the interpreter.
-        .target(name: "Enforce", dependencies: ["Interp", "Policy", "Audit", "RateLimit", "CSys"],
+        .target(name: "Enforce", dependencies: ["Interp", "Policy", "Audit", "RateLimit", "Scan", "CSys"],
                 path: "Sources/Enforce", swiftSettings: fastSettings),
         // libedit, only for the interactive prompt (Debian: libedit-dev; its static archive and
         // those of libtinfo/libbsd/libmd come with it — the Makefile adds them for static links).
@@ -73,8 +78,9 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax", "CSys"], path: "Tests/PolicyTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
-        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit", "CSys"],
+        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit", "CSys", "Scan"],
                     path: "Tests/EnforceTests"),
         .testTarget(name: "InteractiveTests", dependencies: ["Interactive", "Interp"], path: "Tests/InteractiveTests"),
+        .testTarget(name: "ScanTests", dependencies: ["Scan"], path: "Tests/ScanTests"),
     ]
 )

@@ -30,6 +30,13 @@ public struct AuditOutcome: RawRepresentable, Hashable, Sendable, ExpressibleByS
     public static let repaired: AuditOutcome = "repaired"
 }
 
+/// The value of an extra field: a string, an integer or a list of strings.
+public enum AuditValue: Equatable, Sendable {
+    case string(String)
+    case int(Int)
+    case strings([String])
+}
+
 /// One decision, as the shell reports it. Everything but action and outcome is optional; nil
 /// fields are left out of the record.
 public struct AuditEvent: Sendable {
@@ -57,6 +64,9 @@ public struct AuditEvent: Sendable {
     public var limit: [(String, String)]
     /// aegish.approver: who answered an `ask` (the supervisor's uid and pid, or the terminal).
     public var approver: String? = nil
+    /// Further fields by full name (`scan.verdict`, `scan.findings`, …), written after limit.*,
+    /// in this order. Strings are redacted like the command line.
+    public var extra: [(String, AuditValue)] = []
     /// process.exit_code, process.signal, event.duration (ns): complete records.
     public var exitCode: Int32?
     public var signal: Int32?

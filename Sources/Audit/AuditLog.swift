@@ -137,6 +137,13 @@ public final class AuditLog {
         w.member("event.reason", e.reason)
         for (k, v) in e.limit { w.member("limit." + k, v) }
         w.member("aegish.approver", e.approver)
+        for (k, v) in e.extra {
+            switch v {
+            case .string(let s): w.member(k, redactor.redact(commandLine: s))
+            case .int(let n): w.member(k, int: n)
+            case .strings(let a): w.member(k, array: a.map { redactor.redact(commandLine: $0) })
+            }
+        }
         w.member("process.exit_code", int: e.exitCode)
         w.member("process.signal", int: e.signal)
         w.member("event.duration", int: e.durationNS)

@@ -4,8 +4,10 @@
 #include "csys.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -36,12 +38,23 @@ int aegish_unix_connect(const char *path) {
 }
 
 int aegish_unix_listen(const char *path, int backlog) {
+    // Bound and listening under a temporary name, then renamed into place: the path appears
+    // only once a client can connect, and born 0666 (who may answer is decided by SO_PEERCRED,
+    // not by the file's mode), so a client never sees a half-ready socket (EACCES/ECONNREFUSED).
+    char tmp[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    int n = snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp) { errno = ENAMETOOLONG; return -1; }
     struct sockaddr_un addr;
-    if (make_address(path, &addr) != 0) return -1;
+    if (make_address(tmp, &addr) != 0) return -1;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, backlog) != 0) {
+    unlink(tmp);
+    mode_t old = umask(0111);
+    int bound = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    umask(old);
+    if (bound != 0 || listen(fd, backlog) != 0 || rename(tmp, path) != 0) {
         int e = errno;
+        if (bound == 0) unlink(tmp);
         close(fd);
         errno = e;
         return -1;

@@ -4,8 +4,10 @@ import Policy
 import Audit
 import RateLimit
 
-// The gate a governed shell runs under. One decision, in three steps, in this order:
+// The gate a governed shell runs under. One decision, in these steps, in this order:
 //   1. the policy (PolicyGate: commands, arguments, paths, hosts, environment);
+//   1b. the scan ([scan], ScanStep.swift): the code an allowed interpreter would run, the packages
+//      an install would fetch — it can only make the decision stricter;
 //   2. the rate limiter, for an allowed exec that a [[limit]] class covers (counted only here,
 //      so a refused command never uses up the budget);
 //   3. the audit record, written before anything runs. A record that cannot be written refuses
@@ -31,6 +33,9 @@ public final class EnforcingGate: Gate {
     private var pendingLimit: LimitOperation? = nil
     private var pendingLimitState: [(String, String)] = []
     private var pendingRule = ""
+    /// [scan]: the code and packages an allowed exec would run or fetch. nil: no [scan].
+    var scan: ScanStep? = nil
+    private var scanFields: [(String, AuditValue)] = []
 
     public init(policyGate: PolicyGate, log: AuditLog?, logFailure: AuditConfig.OnFailure = .refuse,
                 limiter: Limiter?, warn: @escaping (String) -> Void) {
@@ -54,6 +59,7 @@ public final class EnforcingGate: Gate {
     /// is left before a limit refuses it.
     public func summary() -> String {
         var s = policyGate.summary()
+        if let scan { s += scan.summary() }
         guard let limiter else { return s }
         switch limiter.usage() {
         case .success(let usage):
@@ -69,6 +75,12 @@ public final class EnforcingGate: Gate {
 
     public func decide(_ r: GateRequest) -> GateDecision {
         var d = policyGate.decision(r)
+        scanFields = []
+        if let scan, d.verdict != .deny {
+            let s = scan.check(r)
+            if let sd = s.decision { d = d.combined(with: sd) }
+            scanFields = s.fields
+        }
         var outcome: AuditOutcome = d.verdict == .allow ? .allowed : .denied
         var limitState: [(String, String)] = []
         pendingLimit = nil
@@ -210,6 +222,7 @@ public final class EnforcingGate: Gate {
         } else {
             e.filePath = r.path
         }
+        e.extra = scanFields
         do {
             let id = try log.record(e)
             if running, case .exec = r.action { runningEvent = id }

@@ -3,6 +3,7 @@ import Interp
 import Policy
 import Audit
 import RateLimit
+import Scan
 
 /// The gate for a loaded policy: its [audit] log, [[limit]] classes and [supervisor] around the
 /// PolicyGate (a policy with none of them gets the PolicyGate itself).
@@ -11,7 +12,8 @@ import RateLimit
 /// `checkUID`: the user whose write access is checked (see makePolicyGate).
 public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
                           warn: @escaping (String) -> Void) -> Gate {
-    let policy = policyGate.engine.policy
+    // The settings only: the rules are not needed here (from the cache they are decoded lazily).
+    let policy = policyGate.engine.settings
     // kernel = "best-effort": what programs are not held to, said loudly at every session start.
     for line in policyGate.kernel.startupWarnings() { warn(line) }
     policyGate.kernel.warn = warn
@@ -37,10 +39,12 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
     let approver = policy.supervisor.map { makeApprover($0, log: log) }
-    if log == nil && limiter == nil && approver == nil { return policyGate }
+    let scan = policy.scan.map { ScanStep(config: $0, engine: policyGate.engine, checkUID: checkUID, warn: warn) }
+    if log == nil && limiter == nil && approver == nil && scan == nil { return policyGate }
     let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
                              limiter: limiter, warn: warn)
     gate.approver = approver
+    gate.scan = scan
     return gate
 }
 
@@ -50,9 +54,11 @@ func makeApprover(_ config: SupervisorConfig, log: AuditLog?) -> Approver {
     if let socket = config.socket {
         // The session, user and host the supervisor sees are the audit log's, so its screen and
         // `aegishctl watch` agree.
-        return SupervisorClient(config: config, socket: socket, session: log?.sessionID ?? randomHex(bytes: 8),
-                                user: log?.userName ?? userName(uid: getuid()) ?? String(getuid()),
-                                host: log?.hostName ?? hostName(), tty: log?.tty ?? ttyName())
+        return SupervisorClient(config: config, socket: socket) {
+            SupervisorClient.Asker(session: log?.sessionID ?? randomHex(bytes: 8),
+                                   user: log?.userName ?? userName(uid: getuid()) ?? String(getuid()),
+                                   host: log?.hostName ?? hostName(), tty: log?.tty ?? ttyName())
+        }
     }
     guard isatty(0) == 1 else {
         return Unanswerable(reason: "the policy asks on the terminal, and standard input is not a terminal")

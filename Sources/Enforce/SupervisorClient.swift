@@ -17,21 +17,35 @@ import Audit
 // the command is refused.
 
 public final class SupervisorClient: Approver {
+    /// Who asks, as the supervisor is told (it sees the kernel's uid and pid as well).
+    public struct Asker: Sendable {
+        public var session: String
+        public var user: String
+        public var host: String
+        public var tty: String?
+        public init(session: String, user: String, host: String, tty: String?) {
+            self.session = session; self.user = user; self.host = host; self.tty = tty
+        }
+    }
+
     let config: SupervisorConfig
     let socketPath: String
-    let session: String
-    let user: String
-    let host: String
-    let tty: String?
+    /// Looked up at the first question: most shells never ask, and a passwd lookup at every
+    /// start would cost each of them.
+    private let describeAsker: () -> Asker
+    private lazy var asker: Asker = describeAsker()
     public private(set) var answeredBy: String? = nil
 
-    public init(config: SupervisorConfig, socket: String, session: String, user: String, host: String, tty: String?) {
+    public init(config: SupervisorConfig, socket: String, asker: @escaping () -> Asker) {
         self.config = config
         self.socketPath = socket
-        self.session = session
-        self.user = user
-        self.host = host
-        self.tty = tty
+        self.describeAsker = asker
+    }
+
+    public convenience init(config: SupervisorConfig, socket: String, session: String, user: String, host: String,
+                            tty: String?) {
+        let a = Asker(session: session, user: user, host: host, tty: tty)
+        self.init(config: config, socket: socket, asker: { a })
     }
 
     public func approve(_ q: ApprovalRequest) -> ApprovalAnswer {
@@ -83,8 +97,9 @@ public final class SupervisorClient: Approver {
         if command.isEmpty { command = r.argv.isEmpty ? r.path : r.argv.joined(separator: " ") }
         // The gate's reason starts with the rule id; the question carries the rule separately.
         let reason = q.reason.hasPrefix(q.rule + ": ") ? String(q.reason.dropFirst(q.rule.count + 2)) : q.reason
-        return SupervisorQuestion(id: randomHex(bytes: 8), session: session, user: user, uid: getuid(), host: host,
-                                  pid: getpid(), tty: tty, cwd: r.cwd, action: action, command: command,
+        let a = asker
+        return SupervisorQuestion(id: randomHex(bytes: 8), session: a.session, user: a.user, uid: getuid(), host: a.host,
+                                  pid: getpid(), tty: a.tty, cwd: r.cwd, action: action, command: command,
                                   argv: r.argv, path: r.path, rule: q.rule, reason: reason, timeout: config.timeout)
     }
 

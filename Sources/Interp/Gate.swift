@@ -37,6 +37,9 @@ public struct GateRequest: Sendable {
     public var assignedNames: [String]
     /// The source line the request comes from, as written (for the audit log); nil if unknown.
     public var sourceLine: String?
+    /// For `.exec`: what the program reads on standard input when that is a here-document or
+    /// here-string (`python3 - <<'EOF'`), so code fed that way can be scanned; nil otherwise.
+    public var stdinText: String? = nil
 
     public init(action: GateAction, argv: [String], path: String, cwd: String,
                 environment: [String], pos: Pos, assignedNames: [String] = [], sourceLine: String? = nil) {

@@ -182,6 +182,7 @@ extension Shell {
         }
         close(p[1])
         moveFD(p[0], onto: fd)
+        if fd == 0 { noteHereStdin(text) }
     }
 }
 

@@ -126,6 +126,8 @@ public final class Shell {
     var arithArrayRef: String? = nil
     /// $$: the main shell's pid, unchanged in subshells.
     let shellPID = getpid()
+    /// The last here-document/here-string fed to descriptor 0, with its pipe (HereStdin.swift).
+    var hereStdin: HereStdin? = nil
 
     public init(gate: Gate, scriptName: String = "aegish", environment: [String]) {
         self.gate = gate

@@ -41,7 +41,9 @@ extension Shell {
     func gateRequest(_ action: GateAction, argv: [String] = [], path: String, environment: [String] = [],
                      pos: Pos? = nil, assignedNames: [String] = []) -> GateRequest {
         let at = pos ?? commandPos
-        return GateRequest(action: action, argv: argv, path: path, cwd: cwd, environment: environment, pos: at,
-                           assignedNames: assignedNames, sourceLine: at.line > 0 ? source?.line(at.line) : nil)
+        var r = GateRequest(action: action, argv: argv, path: path, cwd: cwd, environment: environment, pos: at,
+                            assignedNames: assignedNames, sourceLine: at.line > 0 ? source?.line(at.line) : nil)
+        if action == .exec { r.stdinText = currentHereStdin() }
+        return r
     }
 }

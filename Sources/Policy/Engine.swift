@@ -7,71 +7,98 @@ import Interp
 // deny beats ask beats allow. Anything that cannot be determined is refused.
 
 public final class PolicyEngine {
-    public let policy: Policy
+    /// The policy without its rules and examples (`commands` and `tests` are empty): what every
+    /// decision reads. Rules are fetched one at a time (`rule(_:)`), so that an engine from the
+    /// compiled cache decodes only the rules a command consults.
+    public let settings: Policy
+    /// The whole policy (from the cache: decoded on first use; tools and `allowed` need it, the
+    /// decisions do not).
+    public var policy: Policy {
+        if let full { return full }
+        var p = settings
+        p.commands = (0..<ruleCount).map { rule($0) }
+        p.tests = compiled?.tests() ?? []
+        full = p
+        return p
+    }
+    private var full: Policy?
+    /// Set for an engine from the compiled-policy cache (CachePolicy.swift).
+    private let compiled: CompiledPolicy?
+    /// Rules decoded from the cache so far (a command consults a few).
+    private var memoIndices: [Int] = []
+    private var memoRules: [CommandRule] = []
+    let ruleCount: Int
     let home: String?
     let governedUID: uid_t
-    let readPatterns: [PathPattern]?
-    let writePatterns: [PathPattern]
-    let denyPatterns: [PathPattern]
-    /// Canonical workspace directory, if the policy names one.
-    var workspaceRoot: String? { policy.workspace.map { canonicalPath($0, cwd: "/") } }
+    /// Path patterns, compiled on first use: their literal prefixes are canonicalised through the
+    /// file system (a few lstats each), which a command that names no file never needs.
+    var readPatterns: [PathPattern]? { pathRules.read }
+    var writePatterns: [PathPattern] { pathRules.write }
+    var denyPatterns: [PathPattern] { pathRules.deny }
     /// The literal directory each deny pattern starts at (canonical), with the pattern text.
-    let denyBases: [(String, String)]
-    let allowHosts: [HostPattern]
-    let denyHosts: [HostPattern]
-    /// Canonical program path → indices of the rules that name it.
-    private(set) var rulesByBinary: [String: [Int]] = [:]
+    var denyBases: [(String, String)] { pathRules.denyBases }
+    private var compiledPaths: CompiledPathRules?
+    /// Directories the shell keeps for itself besides the policy's enforcement paths: the
+    /// compiled-policy cache directories (set by `loadPolicyEngine` before any decision).
+    /// Installed setgid, aegish can write there, so a redirection must never reach them.
+    var shellPaths: [String] = [] {
+        didSet { compiledPaths = nil }
+    }
+    /// Canonical workspace directory, if the policy names one.
+    var workspaceRoot: String? { settings.workspace.map { canonicalPath($0, cwd: "/") } }
+    var allowHosts: [HostPattern] { hostRules.allow }
+    var denyHosts: [HostPattern] { hostRules.deny }
+    private var compiledHosts: (allow: [HostPattern], deny: [HostPattern])?
+    /// Canonical program path → indices of the rules that name it (engines loaded from TOML).
+    private var byBinary: [String: [Int]] = [:]
     /// Rule names that did not resolve to a program at load time (reported by `allowed`/lint),
     /// with their rules: a program that is not installed is still decided by its rule's verdict.
-    private(set) var unresolvedNames: [String: [Int]] = [:]
+    private var unresolved: [String: [Int]] = [:]
     private var hashCache: [String: (mtime: Int, size: Int, hex: String?)] = [:]
-    private var groupCache: Set<gid_t>?? = nil
+    private var groupCache: [gid_t]?? = nil
     /// When set, every decision records its steps here (`aegishctl explain`; Trace.swift).
     public var trace: DecisionTrace? = nil
     /// The canonical program of the last top-level exec decision: the kernel sandbox grants
     /// exactly the file that was checked, whatever the typed path points to by the time it runs.
     public internal(set) var decidedProgram: String? = nil
+    /// `environment.deny` and `environment.pass`, split once into exact names and prefixes
+    /// (every program's environment is filtered through them).
+    private lazy var denyNames = NamePatterns(settings.environment.deny)
+    private lazy var passNames: NamePatterns? = settings.environment.pass.map(NamePatterns.init)
+    /// `environment.set` as `NAME=value` in name order (SHELL is aegish's own), for every program.
+    private lazy var setEntries: [String] = settings.environment.set.keys.sorted()
+        .filter { $0 != "SHELL" }.map { $0 + "=" + settings.environment.set[$0]! }
     /// HOME and XDG_CONFIG_HOME as every program sees them: childEnvironment pins them, so the
     /// configuration files the analysers read (~/.gitconfig, ~/.ssh/config, …) are the ones the
     /// program will read, whatever the agent exported.
     var programEnv: NetEnv {
-        NetEnv(home: policy.environment.set["HOME"] ?? home, xdgConfig: policy.environment.set["XDG_CONFIG_HOME"])
+        NetEnv(home: settings.environment.set["HOME"] ?? home, xdgConfig: settings.environment.set["XDG_CONFIG_HOME"])
     }
 
     /// Compiles the policy for `home` (for `~`) and the governed user.
     public convenience init(policy: Policy, home: String?, governedUID: uid_t) throws {
-        try self.init(policy: policy, home: home, governedUID: governedUID, names: nil, deps: nil)
+        try self.init(policy: policy, home: home, governedUID: governedUID, deps: nil)
     }
 
-    /// `names`: the rule-name resolution from a validated compiled-policy cache (CachePolicy.swift),
-    /// used instead of resolving again; `deps` records the directories the resolution consulted.
-    init(policy: Policy, home: String?, governedUID: uid_t, names: ResolvedNames?, deps: DepRecorder?) throws {
-        self.policy = policy
+    /// `deps` records the directories the rule-name resolution consulted (for the cache key).
+    init(policy: Policy, home: String?, governedUID: uid_t, deps: DepRecorder?) throws {
+        var s = policy
+        s.commands = []
+        s.tests = []
+        settings = s
+        full = policy
+        compiled = nil
+        ruleCount = policy.commands.count
         self.home = home
         self.governedUID = governedUID
-        func patterns(_ list: [String], _ what: String) throws -> [PathPattern] {
-            try list.map { text in
-                guard let p = PathPattern(text, home: home, workspace: policy.workspace) else {
-                    throw PolicyLoadError(location: SourceLocation(file: policy.file, line: 0, column: 0),
-                                          message: "\(what): cannot expand path pattern '\(text)' (is HOME set? is [policy] workspace set?)")
-                }
-                return p
+        // Every pattern must expand (the file-system part, canonicalising prefixes, is deferred).
+        let workspace = policy.workspace
+        for (list, what) in [(policy.paths.read ?? [], "paths.read"), (policy.paths.write, "paths.write"),
+                             (policy.paths.deny, "paths.deny")] {
+            for text in list where PathPattern.expand(text, home: home, workspace: workspace) == nil {
+                throw PolicyLoadError(location: SourceLocation(file: policy.file, line: 0, column: 0),
+                                      message: "\(what): cannot expand path pattern '\(text)' (is HOME set? is [policy] workspace set?)")
             }
-        }
-        readPatterns = try policy.paths.read.map { try patterns($0, "paths.read") }
-        writePatterns = try patterns(policy.paths.write, "paths.write")
-        // The audit log's directory and the rate-limit state are never the agent's to touch, even
-        // when aegish itself can write them (installed setgid): a redirection is aegish writing.
-        denyPatterns = try patterns(policy.paths.deny, "paths.deny") + policy.enforcementPaths.compactMap {
-            PathPattern($0, home: home, workspace: policy.workspace)
-        }
-        denyBases = policy.paths.deny.compactMap { text in
-            var t = text
-            if t == "~" || t.hasPrefix("~/") { guard let h = home else { return nil }; t = h + t.dropFirst() }
-            if t.hasPrefix("$WORKSPACE") { guard let w = policy.workspace else { return nil }; t = w + t.dropFirst(10) }
-            let literal = t.split(separator: "/", omittingEmptySubsequences: true)
-                .prefix { !$0.contains("*") && !$0.contains("?") && !$0.contains("[") }
-            return (canonicalPath("/" + literal.joined(separator: "/"), cwd: "/"), text)
         }
         func hosts(_ list: [String], _ what: String) throws -> [HostPattern] {
             try list.map { text in
@@ -82,31 +109,25 @@ public final class PolicyEngine {
                 return h
             }
         }
-        if let names {   // host patterns depend on nothing but their text
-            allowHosts = names.allowHosts
-            denyHosts = names.denyHosts
-        } else {
-            allowHosts = try hosts(policy.network.allow, "network.allow")
-            denyHosts = try hosts(policy.network.deny, "network.deny")
-        }
+        compiledHosts = (try hosts(policy.network.allow, "network.allow"), try hosts(policy.network.deny, "network.deny"))
         // Resolve every rule name once (a shell starts for every agent command, and a policy
         // names hundreds of programs): one lstat per directory tried; only symlinks are walked,
         // a regular file's canonical path is its directory's canonical path plus its name.
-        if let names {
-            rulesByBinary = names.byBinary
-            unresolvedNames = names.unresolved
-            return
-        }
         let dirs = policy.searchPath.map { (canonical: canonicalPath($0, cwd: "/", deps: deps), raw: $0) }
+        // A large policy lists each search directory once instead: a name missing from the
+        // listing would fail its lstat anyway (names in it are still lstat'ed, as before).
+        let nameCount = policy.commands.reduce(0) { $0 + $1.names.count }
+        let listings: [Set<String>?] = dirs.map { nameCount > 256 ? directoryEntries($0.raw) : nil }
         for (i, rule) in policy.commands.enumerated() {
             for name in rule.names {
                 var found: String? = nil
                 if name.hasPrefix("/") {
                     found = canonicalPath(name, cwd: "/", deps: deps)
                 } else {
-                    for d in dirs {
+                    for (k, d) in dirs.enumerated() {
                         var st = stat()
                         deps?.directory(d.raw)
+                        if let listed = listings[k], !hasByte(name, "/"), !listed.contains(name) { continue }
                         guard lstat(d.raw + "/" + name, &st) == 0 else { continue }
                         let kind = st.st_mode & S_IFMT
                         if kind == S_IFLNK {
@@ -120,20 +141,103 @@ public final class PolicyEngine {
                     }
                 }
                 if let path = found {
-                    rulesByBinary[path, default: []].append(i)
+                    byBinary[path, default: []].append(i)
                 } else {
-                    unresolvedNames[basename(name), default: []].append(i)
+                    unresolved[basename(name), default: []].append(i)
                 }
             }
         }
+    }
+
+    /// An engine from a validated compiled-policy cache: nothing is resolved or compiled here.
+    init(compiled: CompiledPolicy, home: String?, governedUID: uid_t) {
+        settings = compiled.settings
+        self.compiled = compiled
+        ruleCount = compiled.ruleCount
+        self.home = home
+        self.governedUID = governedUID
+    }
+
+    /// Rule `i` of the policy. From the cache, decoded once; one that cannot be decoded (only a
+    /// writer's bug could cause it: the cache is checksummed) refuses.
+    func rule(_ i: Int) -> CommandRule {
+        if let full { return full.commands[i] }
+        if let k = memoIndices.firstIndex(of: i) { return memoRules[k] }
+        guard let r = compiled?.rule(i) else {
+            var damaged = CommandRule(id: "policy-cache", names: [], verdict: .deny)
+            damaged.reason = "the compiled policy cache is damaged; delete it"
+            return damaged
+        }
+        if memoIndices.count < 64 {
+            memoIndices.append(i)
+            memoRules.append(r)
+        }
+        return r
+    }
+
+    /// Indices of the rules naming the program at canonical path `binary`.
+    func rules(forBinary binary: String) -> [Int] {
+        if let compiled { return compiled.rules(forBinary: binary) ?? [-1] }
+        return byBinary[binary] ?? []
+    }
+
+    /// Indices of the rules whose name `name` did not resolve to a program.
+    func rules(forUnresolvedName name: String) -> [Int] {
+        if let compiled { return compiled.rules(forUnresolvedName: name) ?? [-1] }
+        return unresolved[name] ?? []
+    }
+
+    /// Canonical program path → rule indices (the cache writer and tools).
+    var rulesByBinary: [String: [Int]] { compiled.map { $0.byBinary ?? [:] } ?? byBinary }
+    var unresolvedNames: [String: [Int]] { compiled.map { $0.unresolved ?? [:] } ?? unresolved }
+
+    private struct CompiledPathRules {
+        var read: [PathPattern]?
+        var write: [PathPattern]
+        var deny: [PathPattern]
+        var denyBases: [(String, String)]
+    }
+
+    private var pathRules: CompiledPathRules {
+        if let c = compiledPaths { return c }
+        let p = settings
+        // Expansion was checked when the policy loaded (the same HOME is part of the cache key).
+        func patterns(_ list: [String]) -> [PathPattern] {
+            list.compactMap { PathPattern($0, home: home, workspace: p.workspace) }
+        }
+        let c = CompiledPathRules(
+            read: p.paths.read.map(patterns),
+            write: patterns(p.paths.write),
+            // The audit log's directory and the rate-limit state are never the agent's to touch, even
+            // when aegish itself can write them (installed setgid): a redirection is aegish writing.
+            deny: patterns(p.paths.deny) + patterns(p.enforcementPaths) + patterns(shellPaths),
+            denyBases: p.paths.deny.compactMap { text in
+                var t = text
+                if t == "~" || t.hasPrefix("~/") { guard let h = home else { return nil }; t = h + t.dropFirst() }
+                if t.hasPrefix("$WORKSPACE") { guard let w = p.workspace else { return nil }; t = w + t.dropFirst(10) }
+                let literal = t.split(separator: "/", omittingEmptySubsequences: true)
+                    .prefix { !hasByte($0, "*") && !hasByte($0, "?") && !hasByte($0, "[") }
+                return (canonicalPath("/" + literal.joined(separator: "/"), cwd: "/"), text)
+            })
+        compiledPaths = c
+        return c
+    }
+
+    private var hostRules: (allow: [HostPattern], deny: [HostPattern]) {
+        if let h = compiledHosts { return h }
+        // From the cache (compiled when it was written; they depend only on their text).
+        let h = compiled?.hosts() ?? (settings.network.allow.compactMap { HostPattern($0) },
+                                      settings.network.deny.compactMap { HostPattern($0) })
+        compiledHosts = h
+        return h
     }
 
     // MARK: resolving programs
 
     /// A command name looked up in the policy's own search path (never the agent's PATH).
     public func resolve(_ name: String) -> String? {
-        if name.contains("/") { return name.hasPrefix("/") ? name : nil }
-        for dir in policy.searchPath {
+        if hasByte(name, "/") { return name.hasPrefix("/") ? name : nil }
+        for dir in settings.searchPath {
             let candidate = dir + "/" + name
             var st = stat()
             if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
@@ -160,14 +264,14 @@ public final class PolicyEngine {
         if depth > 8 {
             return Decision(.deny, rule: "exec", "commands nested more than 8 deep (\(name))")
         }
-        let relative = name.contains("/") && !name.hasPrefix("/") ? canonicalPath(name, cwd: cwd) : nil
+        let relative = hasByte(name, "/") && !name.hasPrefix("/") ? canonicalPath(name, cwd: cwd) : nil
         guard let program = path ?? relative ?? resolve(name) else {
-            if let i = unresolvedNames[basename(name)]?.first {
-                let r = policy.commands[i]
+            if let i = rules(forUnresolvedName: basename(name)).first {
+                let r = rule(i)
                 return Decision(.deny, rule: r.id,
                                 "\(name) is not installed in the policy's search path" + (r.reason.map { " (\($0))" } ?? ""))
             }
-            return Decision(.deny, rule: "exec", "\(name) is not found in the policy's search path (\(policy.searchPath.joined(separator: ":")))")
+            return Decision(.deny, rule: "exec", "\(name) is not found in the policy's search path (\(settings.searchPath.joined(separator: ":")))")
         }
         let binary = canonicalPath(program.hasPrefix("/") ? program : cwd + "/" + program, cwd: cwd)
         if depth == 0 { decidedProgram = binary }
@@ -179,7 +283,7 @@ public final class PolicyEngine {
         }
 
         var decision: Decision
-        let indices = rulesByBinary[binary] ?? []
+        let indices = rules(forBinary: binary)
         if indices.isEmpty, let interp = scriptInterpreter(binary) {
             // `./tool.py` with `#!/usr/bin/env python3`: the kernel runs the interpreter on the
             // file, so it is decided exactly as `python3 ./tool.py` would be.
@@ -191,8 +295,8 @@ public final class PolicyEngine {
         if indices.isEmpty, let ws = workspaceRoot, binary == ws || binary.hasPrefix(ws + "/") {
             // The agent's own program (it built it, or the task shipped it): the policy's
             // workspace_programs verdict, and the usual checks of what it names.
-            var d = Decision(policy.workspacePrograms, rule: "workspace-programs",
-                             policy.workspacePrograms == .deny
+            var d = Decision(settings.workspacePrograms, rule: "workspace-programs",
+                             settings.workspacePrograms == .deny
                                 ? "\(name) is a program in the workspace and [policy] workspace_programs is deny"
                                 : "\(name) is the agent's own program")
             trace?.add(.rule, depth: depth, "workspace_programs", d, note: "\(binary) is under the workspace and no rule names it")
@@ -211,7 +315,7 @@ public final class PolicyEngine {
             return Decision(.deny, rule: "binary-trust", why)
         }
         if indices.isEmpty {
-            let v = policy.defaultVerdict
+            let v = settings.defaultVerdict
             decision = Decision(v, rule: "default",
                                 v == .deny ? "\(name) is not in the allowlist; run `allowed` to see what is"
                                            : "\(name) has no rule; the policy default is \(v)")
@@ -220,7 +324,7 @@ public final class PolicyEngine {
             decision = Decision(.allow, rule: "", "")
             var first = true
             for i in indices {
-                let d = decideRule(policy.commands[i], argv: argv, binary: binary, cwd: cwd, depth: depth)
+                let d = decideRule(rule(i), argv: argv, binary: binary, cwd: cwd, depth: depth)
                 decision = first ? d : decision.combined(with: d)
                 first = false
             }
@@ -229,7 +333,7 @@ public final class PolicyEngine {
 
         // Variables set on the command line that the policy refuses (LD_PRELOAD=… cmd).
         for n in assigned {
-            let denied = matchesAny(n, policy.environment.deny)
+            let denied = matchesAny(n, settings.environment.deny)
             let d = denied ? Decision(.deny, rule: "environment.deny",
                                       "\(n) may not be set for a program (it changes what runs); remove \(n)=…") : nil
             trace?.add(.environment, depth: depth, n + "=…", d, note: denied ? "" : "not in environment.deny")
@@ -329,7 +433,7 @@ public final class PolicyEngine {
         case .argv(let argv, let env):
             for assignment in env {
                 let n = String(assignment.split(separator: "=", maxSplits: 1).first ?? "")
-                if matchesAny(n, policy.environment.deny) || environmentVariableRunsCode(n) {
+                if matchesAny(n, settings.environment.deny) || environmentVariableRunsCode(n) {
                     return Decision(.deny, rule: "environment.deny",
                                     "\(outer) would set \(n) for the program it runs, which changes what runs")
                 }
@@ -361,8 +465,8 @@ public final class PolicyEngine {
     /// that could refuse, those words could carry exactly what the rules forbid.
     private func appendedArgumentsRisk(_ argv: [String], outer: String) -> Decision {
         guard let path = resolve(argv[0]) else { return Decision(.allow, rule: "", "") }
-        for i in rulesByBinary[canonicalPath(path, cwd: "/")] ?? [] {
-            let r = policy.commands[i]
+        for i in rules(forBinary: canonicalPath(path, cwd: "/")) {
+            let r = rule(i)
             if !r.denyOptions.isEmpty || r.arguments.contains(where: { $0.verdict == .deny }) {
                 return Decision(.deny, rule: r.id, "\(outer) appends arguments aegish cannot see, and \(argv[0]) has arguments the policy refuses; list the arguments explicitly")
             }
@@ -432,14 +536,14 @@ public final class PolicyEngine {
             if writePatterns.contains(where: { $0.covers(canonical) }) {
                 return Decision(.allow, rule: "paths.write", "")
             }
-            return Decision(policy.paths.outside, rule: "paths.write",
-                            "\(shown(raw, canonical)) is outside the writable paths: \(policy.paths.write.joined(separator: ", "))")
+            return Decision(settings.paths.outside, rule: "paths.write",
+                            "\(shown(raw, canonical)) is outside the writable paths: \(settings.paths.write.joined(separator: ", "))")
         case .read:
             guard let reads = readPatterns else { return Decision(.allow, rule: "paths.read", "") }
             if reads.contains(where: { $0.covers(canonical) }) || writePatterns.contains(where: { $0.covers(canonical) }) {
                 return Decision(.allow, rule: "paths.read", "")
             }
-            return Decision(policy.paths.outside, rule: "paths.read",
+            return Decision(settings.paths.outside, rule: "paths.read",
                             "\(shown(raw, canonical)) is outside the readable paths")
         }
     }
@@ -548,8 +652,8 @@ public final class PolicyEngine {
         if allowHosts.contains(where: { $0.matches(host) }) {
             return Decision(.allow, rule: "network.allow", "")
         }
-        return Decision(policy.network.outside, rule: "network.allow",
-                        "\(host) is not an allowed host (\(policy.network.allow.joined(separator: ", ")))")
+        return Decision(settings.network.outside, rule: "network.allow",
+                        "\(host) is not an allowed host (\(settings.network.allow.joined(separator: ", ")))")
     }
 
     // MARK: environment
@@ -560,23 +664,27 @@ public final class PolicyEngine {
     /// `HOME=/work/evil git …` must not make git read a different ~/.gitconfig than was checked.
     public func childEnvironment(_ env: [String], shellPath: String) -> [String] {
         var out: [String] = []
-        out.reserveCapacity(env.count + policy.environment.set.count + 3)
+        out.reserveCapacity(env.count + settings.environment.set.count + 3)
+        let deny = denyNames, pass = passNames
         for entry in env {
-            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            let name: String
+            if let eq = entry.firstIndex(of: "="), eq != entry.startIndex {
+                name = String(entry[..<eq])
+            } else {   // no `=`, or an empty name: as split(separator:) sees it
+                name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            }
             if name == "PATH" || name == "SHELL" || name == "HOME" || name == "XDG_CONFIG_HOME"
-                || policy.environment.set[name] != nil { continue }
-            if matchesAny(name, policy.environment.deny) { continue }
-            if let pass = policy.environment.pass, !matchesAny(name, pass) { continue }
+                || settings.environment.set[name] != nil { continue }
+            if deny.matches(name) { continue }
+            if let pass, !pass.matches(name) { continue }
             out.append(entry)
         }
-        for (k, v) in policy.environment.set.sorted(by: { $0.key < $1.key }) where k != "SHELL" {
-            out.append(k + "=" + v)
-        }
+        out.append(contentsOf: setEntries)
         // PATH: `environment.set.PATH` if the policy gives one, else its search path.
-        if policy.environment.set["PATH"] == nil {
-            out.append("PATH=" + policy.searchPath.joined(separator: ":"))
+        if settings.environment.set["PATH"] == nil {
+            out.append("PATH=" + settings.searchPath.joined(separator: ":"))
         }
-        if policy.environment.set["HOME"] == nil, let h = home { out.append("HOME=" + h) }
+        if settings.environment.set["HOME"] == nil, let h = home { out.append("HOME=" + h) }
         out.append("SHELL=" + shellPath)
         return out
     }
@@ -726,6 +834,34 @@ func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValu
 let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
 
 func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+
+/// The names in a directory (without . and ..), nil if it cannot be listed.
+func directoryEntries(_ dir: String) -> Set<String>? {
+    guard let d = opendir(dir) else { return nil }
+    defer { closedir(d) }
+    var out: Set<String> = []
+    while let e = readdir(d) {
+        let name = withUnsafePointer(to: e.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name != "." && name != ".." { out.insert(name) }
+    }
+    return out
+}
+
+/// `matchesAny` with the patterns split once: exact names in a set, `PREFIX*` as prefixes.
+struct NamePatterns {
+    private var exact: Set<String> = []
+    private var prefixes: [Substring] = []
+    init(_ patterns: [String]) {
+        for p in patterns {
+            if p.hasSuffix("*") { prefixes.append(p.dropLast()) } else { exact.insert(p) }
+        }
+    }
+    func matches(_ name: String) -> Bool {
+        exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+    }
+}
 
 /// `NAME` or `PREFIX*` patterns for variable names.
 func matchesAny(_ name: String, _ patterns: [String]) -> Bool {

@@ -297,7 +297,7 @@ extension PolicyEngine {
             for extra in interpreterChain(c, shebang: words) { addProgram(extra) }
         }
         // rulesByBinary's keys are canonical already.
-        for (binary, indices) in rulesByBinary where indices.allSatisfy({ policy.commands[$0].verdict == .allow }) {
+        for (binary, indices) in rulesByBinary where indices.allSatisfy({ rule($0).verdict == .allow }) {
             addProgram(binary, canonical: true)
         }
         // Companions, to a fixpoint (rustc → cc → as, ld).
@@ -321,7 +321,7 @@ extension PolicyEngine {
         // to work out at every session start).
         var loaders: [String] = []
         for l in dynamicLoaders where access(l, F_OK) == 0 { loaders.append(l) }
-        if policy.workspacePrograms == .allow, let ws = workspaceRoot { trees.append(ws) }
+        if settings.workspacePrograms == .allow, let ws = workspaceRoot { trees.append(ws) }
 
         let cov = coverage ?? kernelCoverage()
         gaps += cov.gaps
@@ -357,7 +357,7 @@ extension PolicyEngine {
 
         rules.handled = LandlockAccess.execute.union(.write).union(restrictsReads ? .read : [])
         rules.restrictsConnect = cov.restrictsConnect
-        return KernelPlan(mode: policy.kernel, rules: rules, executables: exec, executableTrees: trees, gaps: gaps,
+        return KernelPlan(mode: settings.kernel, rules: rules, executables: exec, executableTrees: trees, gaps: gaps,
                           neededABI: cov.neededABI, usesProxy: cov.usesProxy, restrictsReads: restrictsReads)
     }
 
@@ -427,13 +427,13 @@ extension PolicyEngine {
         } else {
             readRoots = readDenies.isEmpty ? nil : ["/"]
         }
-        let restrictsConnect = policy.network.outside != .allow
-        if !restrictsConnect && !policy.network.deny.isEmpty {
+        let restrictsConnect = settings.network.outside != .allow
+        if !restrictsConnect && !settings.network.deny.isEmpty {
             gaps.append(KernelGap(entry: "network.deny", message: "network.deny is not enforced for programs while [network] outside = \"allow\" (the kernel layer confines connections only when hosts are allowlisted)"))
         }
         return KernelCoverage(writeRoots: writeRoots, readDenies: readDenies, readRoots: readRoots, gaps: gaps,
                               restrictsConnect: restrictsConnect,
-                              usesProxy: restrictsConnect && !policy.network.allow.isEmpty,
+                              usesProxy: restrictsConnect && !settings.network.allow.isEmpty,
                               neededABI: restrictsConnect ? 4 : 3)
     }
 
@@ -497,7 +497,7 @@ extension PolicyEngine {
     /// --user). nil: unknown.
     func programGroups() -> [gid_t]? {
         guard getuid() == governedUID else {
-            return groupsOf(governedUID, groupFile: "/etc/group", passwdFile: "/etc/passwd").map { Array($0) }
+            return groupsOf(governedUID, groupFile: "/etc/group", passwdFile: "/etc/passwd")
         }
         // A plain array: a Set's generic set-up costs more than the handful of lookups here.
         var list = [gid_t](repeating: 0, count: 256)

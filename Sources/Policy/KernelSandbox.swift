@@ -38,7 +38,7 @@ public final class KernelSandbox {
         self.engine = engine
         self.shellPath = shellPath
         self.extraReads = extraReads
-        self.mode = engine.policy.kernel
+        self.mode = engine.settings.kernel
         self.abi = mode == .off ? 0 : (abi ?? Int(aegish_landlock_abi()))
     }
 
@@ -332,7 +332,7 @@ public final class KernelSandbox {
         }
         // A program's `$SHELL -c` is aegish again: it loads the same policy (main.swift,
         // inheritedPolicyFile).
-        if engine.policy.file.hasPrefix("/") { out.append("AEGISH_POLICY_FILE=" + engine.policy.file) }
+        if engine.settings.file.hasPrefix("/") { out.append("AEGISH_POLICY_FILE=" + engine.settings.file) }
         guard coverage.usesProxy, let port = proxyPort() else { return out }
         let url = "http://127.0.0.1:\(port)"
         for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"] { out.append(name + "=" + url) }

@@ -200,7 +200,7 @@ private struct Linter {
                  "deny \(otherShells.joined(separator: " ")); agents can use aegish itself as their shell")
         }
         let interpreters = names.filter { !otherShells.contains($0) && !shellsRunByAegish.contains($0)
-            && (interpreterHandlers[$0] != nil || isPythonName($0) || isLuaName($0)) }
+            && (interpreterHandler($0) != nil || isPythonName($0) || isLuaName($0)) }
         if !interpreters.isEmpty {
             warn("W003", loc, "rule \(rule.id): \(interpreters.joined(separator: " ")) \(interpreters.count == 1 ? "is an interpreter" : "are interpreters"): scripts (any file the agent can write) run without aegish seeing their code; \(inline)",
                  "allow interpreters only where the agent must run code, and confine what that code can do with the kernel layer; set inline_code = \"ask\" to see each inline program")
@@ -209,12 +209,12 @@ private struct Linter {
         if !builds.isEmpty {
             // make & co. are refused unless inline_code allows their recipes; the others run
             // package scripts whatever the policy says.
-            let gated = builds.filter { wrapperHandlers[$0] != nil }
+            let gated = builds.filter { wrapperHandler($0) != nil }
             let tail = gated.isEmpty ? "" : "; for \(gated.joined(separator: " ")), " + inlineText("running recipes")
             warn("W005", loc, "rule \(rule.id): \(builds.joined(separator: " ")) \(builds.count == 1 ? "runs" : "run") code from the workspace (recipes, build scripts, package hooks) that aegish does not check" + tail,
                  "use decision = \"ask\" (or inline_code = \"ask\") if a person should approve builds and installs")
         }
-        let wrappers = names.filter { wrapperHandlers[$0] != nil && interpreterHandlers[$0] == nil
+        let wrappers = names.filter { wrapperHandler($0) != nil && interpreterHandler($0) == nil
             && !builds.contains($0) && !otherShells.contains($0) }
         if !wrappers.isEmpty {
             warn("W004", loc, "rule \(rule.id): \(wrappers.joined(separator: " ")) can run other programs (env/xargs commands, find -exec, git aliases and hooks, tar --to-command …); aegish checks each one it can see on the command line as if typed and refuses what it cannot see",

@@ -5,7 +5,7 @@
 // the offending key or value (found by `KeyLocator`, since TOMLKit reports positions only for
 // syntax errors). Values are kept as written: `~` and `$WORKSPACE` stay unexpanded for the engine.
 // The ownership check and file reading are in LoadFile.swift; [audit], [limits] and [[limit]]
-// are read in LoadAuditLimits.swift.
+// are read in LoadAuditLimits.swift; [scan] in LoadScan.swift.
 
 import TOMLKit
 
@@ -108,65 +108,70 @@ struct PolicyReader {
     // MARK: Generic checks
 
     /// Unknown keys in `table`, each reported at its key with the allowed ones listed.
-    mutating func checkKeys(_ table: TOMLTable, _ path: TOMLPath, _ label: String, allowed: [String],
-                            hint: (String) -> String? = { _ in nil }) {
+    // The paths and labels below are autoclosures: built only for a problem, not for every key
+    // of a policy that loads (a 10,000-rule policy has ~100,000 of them).
+    mutating func checkKeys(_ table: TOMLTable, _ path: @autoclosure () -> TOMLPath, _ label: @autoclosure () -> String,
+                            allowed: [String], hint: (String) -> String? = { _ in nil }) {
         for key in table.keys where !allowed.contains(key) {
-            var msg = "unknown key \"\(key)\" in \(label); allowed keys: \(allowed.joined(separator: ", "))"
+            var msg = "unknown key \"\(key)\" in \(label()); allowed keys: \(allowed.joined(separator: ", "))"
             if let h = hint(key) { msg += "; \(h)" }
-            problem(path + [.key(key)], atKey: true, msg)
+            problem(path() + [.key(key)], atKey: true, msg)
         }
     }
 
     /// The table at `key`, or nil (reported if present with another type).
-    mutating func table(_ parent: TOMLTable, _ key: String, _ path: TOMLPath, _ what: String) -> TOMLTable? {
+    mutating func table(_ parent: TOMLTable, _ key: String, _ path: @autoclosure () -> TOMLPath,
+                        _ what: @autoclosure () -> String) -> TOMLTable? {
         guard let v = parent[key] else { return nil }
         guard v.type == .table, let t = v.table else {
-            problem(path, "\(what) must be a table, not \(typeName(v))")
+            problem(path(), "\(what()) must be a table, not \(typeName(v))")
             return nil
         }
         return t
     }
 
-    mutating func string(_ t: TOMLTable, _ key: String, _ path: TOMLPath, _ what: String,
-                         required: String? = nil) -> String? {
+    mutating func string(_ t: TOMLTable, _ key: String, _ path: @autoclosure () -> TOMLPath,
+                         _ what: @autoclosure () -> String, required: @autoclosure () -> String? = nil) -> String? {
         guard let v = t[key] else {
-            if let required { problem(Array(path.dropLast()), atKey: true, required) }
+            if let required = required() { problem(Array(path().dropLast()), atKey: true, required) }
             return nil
         }
-        return stringValue(v, path, what)
+        return stringValue(v, path(), what())
     }
 
-    mutating func stringValue(_ v: TOMLValueConvertible, _ path: TOMLPath, _ what: String) -> String? {
+    mutating func stringValue(_ v: TOMLValueConvertible, _ path: @autoclosure () -> TOMLPath,
+                              _ what: @autoclosure () -> String) -> String? {
         guard v.type == .string, let s = v.string else {
-            problem(path, "\(what) must be a string, not \(typeName(v))")
+            problem(path(), "\(what()) must be a string, not \(typeName(v))")
             return nil
         }
         if hasByte(s, "\0") {
-            problem(path, "\(what) contains a NUL character")
+            problem(path(), "\(what()) contains a NUL character")
             return nil
         }
         return s
     }
 
     /// An array of strings; elements that are not strings are reported and left out.
-    mutating func strings(_ t: TOMLTable, _ key: String, _ path: TOMLPath, _ what: String) -> [String]? {
+    mutating func strings(_ t: TOMLTable, _ key: String, _ path: @autoclosure () -> TOMLPath,
+                          _ what: @autoclosure () -> String) -> [String]? {
         guard let v = t[key] else { return nil }
         guard v.type == .array, let a = v.array else {
-            problem(path, "\(what) must be an array of strings (e.g. [\"…\"]), not \(typeName(v))")
+            problem(path(), "\(what()) must be an array of strings (e.g. [\"…\"]), not \(typeName(v))")
             return nil
         }
         var out: [String] = []
         for (i, e) in a.enumerated() {
-            if let s = stringValue(e, path + [.index(i)], "each entry of \(what)") { out.append(s) }
+            if let s = stringValue(e, path() + [.index(i)], "each entry of \(what())") { out.append(s) }
         }
         return out
     }
 
-    mutating func verdict(_ t: TOMLTable, _ key: String, _ path: TOMLPath, _ what: String,
-                          required: String? = nil) -> Verdict? {
-        guard let s = string(t, key, path, what, required: required) else { return nil }
+    mutating func verdict(_ t: TOMLTable, _ key: String, _ path: @autoclosure () -> TOMLPath,
+                          _ what: @autoclosure () -> String, required: @autoclosure () -> String? = nil) -> Verdict? {
+        guard let s = string(t, key, path(), what(), required: required()) else { return nil }
         guard let v = Verdict(s) else {
-            problem(path, "\(what): invalid verdict \"\(s)\"; \(verdictHelp)")
+            problem(path(), "\(what()): invalid verdict \"\(s)\"; \(verdictHelp)")
             return nil
         }
         return v
@@ -178,7 +183,7 @@ struct PolicyReader {
         var policy = Policy()
         policy.file = file
         let sections = ["policy", "paths", "network", "environment", "audit", "limits", "limit", "command", "test",
-                        "supervisor"]
+                        "supervisor", "scan"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
             case "name", "default", "path", "workspace", "workspace_programs", "kernel": return "\"\(key)\" belongs in [policy]"
@@ -197,6 +202,7 @@ struct PolicyReader {
         readAudit(root, into: &policy)
         readLimits(root, into: &policy)
         readSupervisor(root, into: &policy)
+        readScan(root, into: &policy)   // LoadScan.swift
         let commandCount = root["command"]?.array?.count ?? 0
         for (i, t) in arrayOfTables(root, "command") {
             if let rule = readCommand(t, [.key("command"), .index(i)], number: i + 1, of: commandCount,
@@ -351,11 +357,11 @@ struct PolicyReader {
         }
     }
 
-    mutating func options(_ t: TOMLTable, _ key: String, _ base: TOMLPath, _ label: String) -> [String] {
-        let path = base + [.key(key)]
-        guard let list = strings(t, key, path, "\(label): \(key)") else { return [] }
+    mutating func options(_ t: TOMLTable, _ key: String, _ base: @autoclosure () -> TOMLPath,
+                          _ label: @autoclosure () -> String) -> [String] {
+        guard let list = strings(t, key, base() + [.key(key)], "\(label()): \(key)") else { return [] }
         for (i, o) in list.enumerated() {
-            if let msg = optionProblem(o) { problem(path + [.index(i)], "\(label): \(key): \"\(o)\" \(msg)") }
+            if let msg = optionProblem(o) { problem(base() + [.key(key), .index(i)], "\(label()): \(key): \"\(o)\" \(msg)") }
         }
         return list
     }

@@ -92,10 +92,16 @@ struct OwnershipResult {
     var file: (dev: dev_t, ino: ino_t)?
     /// The final file's lstat (for the compiled-policy cache key).
     var st: stat? = nil
+    /// With `ownedIfUnreachable`: the file is owned by the uid, which cannot reach it.
+    var ownedButUnreachable = false
 }
 
+/// `ownedIfUnreachable`: a final regular file owned by `uid` passes when `uid` cannot reach it
+/// at all — its directory is not searchable by `uid` (the compiled-policy cache aegish writes
+/// while installed setgid, running as the user, into a root:aegish 2770 directory): no path of
+/// the user's leads to it, so owning it gives them nothing.
 func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: String,
-                    directory: Bool = false) -> OwnershipResult {
+                    directory: Bool = false, ownedIfUnreachable: Bool = false) -> OwnershipResult {
     func refuse(_ r: String) -> OwnershipResult { OwnershipResult(reason: r, file: nil) }
     if uid == 0 {
         return refuse("the governed user is root (uid 0), who can write any file; run the agent as an unprivileged user")
@@ -107,8 +113,8 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         full = cwd + "/" + path
     }
     // Read /etc/passwd and /etc/group only when a group-writable object is met (rare).
-    var groupsRead: Set<gid_t>?? = nil
-    func groups() -> Set<gid_t>? {
+    var groupsRead: [gid_t]?? = nil
+    func groups() -> [gid_t]? {
         if let g = groupsRead { return g }
         let g = groupsOf(uid, groupFile: groupFile, passwdFile: passwdFile)
         groupsRead = .some(g)
@@ -120,86 +126,165 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         while s.count < 4 { s = "0" + s }
         return s
     }
+    /// Whether `uid` can write the object with `st` (cheap: the message is built only on refusal).
+    func canWrite(_ st: stat) -> Bool {
+        if st.st_uid == uid || st.st_mode & S_IWOTH != 0 { return true }
+        if st.st_mode & S_IWGRP != 0 { return groups()?.contains(st.st_gid) ?? true }
+        return false
+    }
     /// Why `uid` can write the object with `st` (named `name`), or nil.
     func writable(_ st: stat, _ name: String) -> String? {
+        guard canWrite(st) else { return nil }
         if st.st_uid == uid { return "\(name) is owned by uid \(uid)" }
         if st.st_mode & S_IWOTH != 0 { return "\(name) is writable by everyone (mode \(mode(st)))" }
-        if st.st_mode & S_IWGRP != 0 {
+        guard groups() != nil else {
+            return "\(name) is group-writable (mode \(mode(st))) and the groups of uid \(uid) are unknown"
+        }
+        return "\(name) is group-writable (mode \(mode(st))) and uid \(uid) is in its group \(st.st_gid)"
+    }
+
+    /// Why `uid` can search (enter) the directory with `st`, or nil.
+    func searchable(_ st: stat, _ name: String) -> String? {
+        if st.st_uid == uid { return "\(name) is owned by uid \(uid)" }
+        if st.st_mode & S_IXOTH != 0 { return "\(name) can be entered by everyone (mode \(mode(st)))" }
+        if st.st_mode & S_IXGRP != 0 {
             guard let groups = groups() else {
-                return "\(name) is group-writable (mode \(mode(st))) and the groups of uid \(uid) are unknown"
+                return "\(name) can be entered by its group (mode \(mode(st))) and the groups of uid \(uid) are unknown"
             }
             if groups.contains(st.st_gid) {
-                return "\(name) is group-writable (mode \(mode(st))) and uid \(uid) is in its group \(st.st_gid)"
+                return "\(name) can be entered by its group \(st.st_gid), which uid \(uid) is in"
             }
         }
         return nil
     }
 
-    // The directories walked so far (path, stat); the last is the current directory.
+    // Walked on bytes, with no per-component strings (this runs twice at every start): `out` is
+    // the current directory ("" for /), `marks` where each of its components starts, `owners`
+    // (uid << 32 | gid) and `modes` those of / and of each of them (plain integer arrays: an
+    // array of `stat` would cost a generic metadata instantiation at every start); `rest` what
+    // is still to walk, from `i`.
     var rootStat = stat()
     guard lstat("/", &rootStat) == 0 else { return refuse("cannot stat /: \(errnoText(errno))") }
-    var stack: [(path: String, st: stat)] = [("/", rootStat)]
-    var pending = full.split(separator: "/").map(String.init)
-    var hops = 0
-    while !pending.isEmpty {
-        let comp = pending.removeFirst()
-        if comp == "." { continue }
-        if comp == ".." { if stack.count > 1 { stack.removeLast() }; continue }
-        let dir = stack[stack.count - 1]
-        let entry = dir.path == "/" ? "/" + comp : dir.path + "/" + comp
+    var out: [UInt8] = []
+    var marks: [Int] = []
+    var owners: [UInt64] = [UInt64(rootStat.st_uid) << 32 | UInt64(rootStat.st_gid)]
+    var modes: [UInt32] = [rootStat.st_mode]
+    func push(_ st: stat) { owners.append(UInt64(st.st_uid) << 32 | UInt64(st.st_gid)); modes.append(st.st_mode) }
+    func top() -> stat {
         var st = stat()
-        guard lstat(entry, &st) == 0 else { return refuse("cannot check \(entry): \(errnoText(errno))") }
-        // Can the user replace `entry` through its directory?
-        if let why = writable(dir.st, "directory \(dir.path)") {
-            let sticky = dir.st.st_mode & S_ISVTX != 0
-            if sticky && dir.st.st_uid != uid {
+        let o = owners[owners.count - 1]
+        st.st_uid = uid_t(truncatingIfNeeded: o >> 32); st.st_gid = gid_t(truncatingIfNeeded: o); st.st_mode = modes[modes.count - 1]
+        return st
+    }
+    var rest = Array(full.utf8)
+    var i = 0
+    var hops = 0
+    func text(_ b: [UInt8]) -> String { b.isEmpty ? "/" : String(decoding: b, as: UTF8.self) }
+    while true {
+        while i < rest.count && rest[i] == 0x2F { i += 1 }
+        if i == rest.count { break }
+        let start = i
+        while i < rest.count && rest[i] != 0x2F { i += 1 }
+        let n = i - start
+        if n == 1 && rest[start] == 0x2E { continue }
+        if n == 2 && rest[start] == 0x2E && rest[start + 1] == 0x2E {
+            if let m = marks.popLast() { out.removeSubrange(m...); owners.removeLast(); modes.removeLast() }
+            continue
+        }
+        let dirStat = top()
+        let dirEnd = out.count
+        out.append(0x2F)
+        out.append(contentsOf: rest[start..<i])
+        out.append(0)
+        var st = stat()
+        let failed = out.withUnsafeBufferPointer { lstat(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st) } != 0
+        let err = errno
+        out.removeLast()
+        let more = rest[i...].contains { $0 != 0x2F }
+        // Messages only when refusing.
+        func entry() -> String { text(out) }
+        func dirPath() -> String { text(Array(out[..<dirEnd])) }
+        guard !failed else { return refuse("cannot check \(entry()): \(errnoText(err))") }
+        // Can the user replace the entry through its directory?
+        if canWrite(dirStat) {
+            let sticky = dirStat.st_mode & S_ISVTX != 0
+            if sticky && dirStat.st_uid != uid {
                 if st.st_uid == uid {
-                    return refuse("\(entry) is owned by uid \(uid) (the sticky bit on \(dir.path) does not protect it)")
+                    return refuse("\(entry()) is owned by uid \(uid) (the sticky bit on \(dirPath()) does not protect it)")
                 }
             } else {
-                return refuse(why)
+                return refuse(writable(dirStat, "directory \(dirPath())") ?? "directory \(dirPath()) is writable by uid \(uid)")
             }
         }
         switch st.st_mode & S_IFMT {
         case S_IFLNK:
-            if st.st_uid == uid { return refuse("\(entry) is a symlink owned by uid \(uid)") }
+            if st.st_uid == uid { return refuse("\(entry()) is a symlink owned by uid \(uid)") }
             hops += 1
             if hops > 40 { return refuse("too many symlinks on the way to \(path)") }
-            guard let target = ownershipReadLink(entry) else { return refuse("cannot read the symlink \(entry): \(errnoText(errno))") }
-            if target.hasPrefix("/") { stack = [("/", rootStat)] }
-            pending = target.split(separator: "/").map(String.init) + pending
+            guard let target = ownershipReadLink(entry()) else { return refuse("cannot read the symlink \(entry()): \(errnoText(errno))") }
+            out.removeSubrange(dirEnd...)
+            if target.hasPrefix("/") { out.removeAll(); marks.removeAll(); owners.removeSubrange(1...); modes.removeSubrange(1...) }
+            var next = Array(target.utf8)
+            next.append(0x2F)
+            next.append(contentsOf: rest[i...])
+            rest = next
+            i = 0
         case S_IFDIR:
-            if directory && pending.isEmpty {
-                if let why = writable(st, "directory \(entry)") { return refuse(why) }
+            if directory && !more {
+                if let why = writable(st, "directory \(entry())") { return refuse(why) }
                 return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st)
             }
-            stack.append((entry, st))
+            marks.append(dirEnd)
+            push(st)
         case S_IFREG:
-            guard pending.isEmpty else { return refuse("\(entry) is not a directory") }
-            if let why = writable(st, entry) { return refuse(why) }
+            guard !more else { return refuse("\(entry()) is not a directory") }
+            if ownedIfUnreachable && st.st_uid == uid && st.st_mode & (S_IWGRP | S_IWOTH) == 0 {
+                if let why = searchable(dirStat, "directory \(dirPath())") {
+                    return refuse("\(entry()) is owned by uid \(uid) and \(why)")
+                }
+                return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st, ownedButUnreachable: true)
+            }
+            if let why = writable(st, entry()) { return refuse(why) }
             return OwnershipResult(reason: nil, file: (st.st_dev, st.st_ino), st: st)
         default:
-            return refuse("\(entry) is not a regular file")
+            return refuse("\(entry()) is not a regular file")
         }
     }
     return refuse("\(path) is not a regular file")
 }
 
+/// Why `uid` can enter the directory with `st` (its owner, or by the mode bits for others or
+/// for a group of theirs), or nil when it cannot.
+func directoryEnterableBy(_ uid: uid_t, _ st: stat) -> String? {
+    if st.st_uid == uid { return "owned by uid \(uid)" }
+    if st.st_mode & S_IXOTH != 0 { return "enterable by everyone" }
+    if st.st_mode & S_IXGRP != 0 {
+        guard let groups = groupsOf(uid, groupFile: "/etc/group", passwdFile: "/etc/passwd") else {
+            return "enterable by its group, and the groups of uid \(uid) are unknown"
+        }
+        if groups.contains(st.st_gid) { return "enterable by its group \(st.st_gid), which uid \(uid) is in" }
+    }
+    return nil
+}
+
 /// The groups `uid` belongs to: its primary group (passwd), the groups listing its name (group
 /// file), and, when this process runs as `uid`, the process's groups. nil when the user is
 /// unknown to the passwd file and this process does not run as it.
-func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> Set<gid_t>? {
-    var groups: Set<gid_t> = []
+func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> [gid_t]? {
+    // A short list, not a Set: hashing gid_t would cost the static binary a conformance scan
+    // (~25 µs) at every start that meets a group-writable directory (the deployed log directory).
+    var groups: [gid_t] = []
+    func add(_ g: gid_t) { if !groups.contains(g) { groups.append(g) } }
     var known = false
     if getuid() == uid || geteuid() == uid {
         known = true
         // Not the effective group: installed setgid `aegish`, that is aegish's group, not the user's.
-        groups.insert(getgid())
+        add(getgid())
         let n = getgroups(0, nil)
         if n > 0 {
             var list = [gid_t](repeating: 0, count: Int(n))
             let m = getgroups(n, &list)
-            if m > 0 { groups.formUnion(list.prefix(Int(m))) }
+            if m > 0 { for g in list.prefix(Int(m)) { add(g) } }
         }
     }
     guard let passwd = readTextFile(passwdFile) else { return known ? groups : nil }
@@ -209,7 +294,7 @@ func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> Set<gid_t>
         let f = line.split(separator: ":", omittingEmptySubsequences: false)
         guard f.count >= 4, let u = uid_t(f[2]), u == uid else { continue }
         name = f[0]
-        if let g = gid_t(f[3]) { groups.insert(g) }
+        if let g = gid_t(f[3]) { add(g) }
         break
     }
     guard let name else { return known ? groups : nil }
@@ -218,7 +303,7 @@ func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> Set<gid_t>
         // name:password:gid:member,member
         let f = line.split(separator: ":", omittingEmptySubsequences: false)
         guard f.count >= 4, let g = gid_t(f[2]) else { continue }
-        if f[3].split(separator: ",").contains(where: { $0.trimmingSpaces == name }) { groups.insert(g) }
+        if f[3].split(separator: ",").contains(where: { $0.trimmingSpaces == name }) { add(g) }
     }
     return groups
 }

@@ -3,6 +3,7 @@
 
 import Audit
 import RateLimit
+import Scan
 
 /// allow < ask < deny: when several rules match, the strongest wins (deny beats ask beats allow).
 public enum Verdict: Int, Comparable, Sendable, CustomStringConvertible {
@@ -65,8 +66,10 @@ public struct Policy: Sendable {
     public var kernel: KernelMode = .bestEffort
     /// `[supervisor]`: who answers `ask` (LoadSupervisor.swift). nil: nobody, so `ask` is refused.
     public var supervisor: SupervisorConfig? = nil
+    /// `[scan]`: code scanned before an interpreter runs it, package installs checked. nil: none.
+    public var scan: ScanConfig? = nil
     /// Paths the shell keeps for itself: the audit log's and the rate-limit state's directories,
-    /// the supervisor's socket.
+    /// the supervisor's socket, the scan cache.
     public var enforcementPaths: [String] {
         var out: [String] = []
         if let a = audit, let slash = a.path.lastIndex(of: "/") {
@@ -76,6 +79,7 @@ public struct Policy: Sendable {
         if let l = limits { out.append(l.stateDirectory) }
         // The supervisor's socket: only aegish itself talks to it, never a command it runs.
         if let s = supervisor?.socket { out.append(s) }
+        if let d = scan?.cacheDirectory { out.append(d) }
         return out
     }
     /// Where the policy was loaded from.

@@ -49,6 +49,8 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
     case "pip", "pip3": n.pip(args)
     case "npm", "npx", "yarn", "pnpm", "pnpx": n.npm(name, args)
     case "cargo": n.cargo(args)
+    case "uv": n.uv(args)     // NetworkInstall.swift
+    case "gem": n.gem(args)
     case "go": n.go(args)
     case "apt", "apt-get": n.apt(args)
     case "nc", "netcat", "ncat": n.netcat(name, args)
@@ -110,8 +112,8 @@ func networkTargets(_ argv: [String], cwd: String, env: NetEnv, depth: Int = 0) 
         }
         return any ? n.out : nil
     case "aws", "gcloud", "gsutil", "az", "kubectl", "helm", "terraform", "tofu", "pulumi", "eksctl", "doctl", "flyctl",
-         "heroku", "vercel", "netlify", "firebase", "uv", "uvx", "poetry", "pipx", "pdm", "hatch", "conda", "mamba",
-         "micromamba", "gem", "bundle", "bundler", "composer", "brew", "rustup", "deno", "bun", "svn", "hg", "bzr",
+         "heroku", "vercel", "netlify", "firebase", "uvx", "poetry", "pipx", "pdm", "hatch", "conda", "mamba",
+         "micromamba", "bundle", "bundler", "composer", "brew", "rustup", "deno", "bun", "svn", "hg", "bzr",
          "lftp", "ftp", "tftp", "aria2c", "yt-dlp", "youtube-dl", "torsocks", "proxychains", "proxychains4", "tsocks",
          "psql", "mysql", "mariadb", "mongo", "mongosh", "redis-cli", "websocat", "mosquitto_pub", "mosquitto_sub",
          "ansible", "ansible-playbook", "vagrant", "packer", "skopeo", "crane", "oras", "ollama", "huggingface-cli":

@@ -19,46 +19,83 @@ public func canonicalPath(_ path: String, cwd: String) -> String {
 /// `canonicalPath`, recording in `deps` the directory of every entry it looks up (for the
 /// compiled-policy cache: a change in any of them invalidates what was resolved).
 func canonicalPath(_ path: String, cwd: String, deps: DepRecorder?) -> String {
-    let base = cwd.hasPrefix("/") ? cwd : "/" + cwd
-    let full = path.hasPrefix("/") ? path : base + "/" + path
-    // Pending components, the next one last.
-    var pending: [Substring] = full.split(separator: "/", omittingEmptySubsequences: true).reversed()
-    var resolved: [String] = []
+    // Worked on bytes (the kernel's view of a path: every 0x2F byte separates), with one buffer
+    // for the path resolved so far and one for what is still to walk: no per-component strings.
+    var rest: [UInt8] = []
+    rest.reserveCapacity(cwd.utf8.count + path.utf8.count + 2)
+    if !path.hasPrefix("/") {
+        if !cwd.hasPrefix("/") { rest.append(0x2F) }
+        rest.append(contentsOf: cwd.utf8)
+        rest.append(0x2F)
+    }
+    rest.append(contentsOf: path.utf8)
+    var i = 0
+    // The resolved path: "/a/b" (empty for "/"), with the start of each component in `marks`.
+    var out: [UInt8] = []
+    out.reserveCapacity(rest.count + 1)
+    var marks: [Int] = []
     var hops = 0
     var lexical = false
-    while let c = pending.popLast() {
-        if c == "." { continue }
-        if c == ".." {
-            if !resolved.isEmpty { resolved.removeLast() }
+    while true {
+        while i < rest.count && rest[i] == 0x2F { i += 1 }
+        if i == rest.count { break }
+        let start = i
+        while i < rest.count && rest[i] != 0x2F { i += 1 }
+        let n = i - start
+        if n == 1 && rest[start] == 0x2E { continue }                              // .
+        if n == 2 && rest[start] == 0x2E && rest[start + 1] == 0x2E {              // ..
+            if let m = marks.popLast() { out.removeSubrange(m...) }
             continue
         }
-        resolved.append(String(c))
+        marks.append(out.count)
+        out.append(0x2F)
+        out.append(contentsOf: rest[start..<i])
         if lexical { continue }
-        if resolved.count == 2 && resolved[0] == "proc" && (c == "self" || c == "thread-self") {
-            lexical = true
+        if marks.count == 2 && out.count >= 5 && out[1] == 0x70 && out[2] == 0x72 && out[3] == 0x6F && out[4] == 0x63
+            && marks[1] == 5 && (bytesEqual(rest[start..<i], "self") || bytesEqual(rest[start..<i], "thread-self")) {
+            lexical = true     // /proc/self, /proc/thread-self: aegish's, not the program's
             continue
         }
-        let p = "/" + resolved.joined(separator: "/")
+        if let deps { deps.entry(String(decoding: out, as: UTF8.self)) }
+        out.append(0)
         var st = stat()
-        deps?.entry(p)
-        if lstat(p, &st) != 0 {
+        let failed = out.withUnsafeBufferPointer { lstat(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st) } != 0
+        if failed {
+            out.removeLast()
             // ENOENT, ENOTDIR, EACCES, ENAMETOOLONG…: the rest cannot be resolved.
             lexical = true
             continue
         }
         if (st.st_mode & S_IFMT) == S_IFLNK {
             hops += 1
-            guard hops <= 40, let target = readLink(p) else {
+            var target = [UInt8](repeating: 0, count: 4097)
+            let len = hops <= 40 ? out.withUnsafeBufferPointer { p in
+                target.withUnsafeMutableBufferPointer { t in
+                    readlink(UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self),
+                             UnsafeMutableRawPointer(t.baseAddress!).assumingMemoryBound(to: CChar.self), 4096)
+                }
+            } : -1
+            out.removeLast()
+            guard len > 0 else {
                 lexical = true
                 continue
             }
-            resolved.removeLast()
-            if target.hasPrefix("/") { resolved.removeAll() }
-            let tc = target.split(separator: "/", omittingEmptySubsequences: true)
-            pending.append(contentsOf: tc.reversed())
+            out.removeSubrange(marks.removeLast()...)
+            if target[0] == 0x2F { out.removeAll(keepingCapacity: true); marks.removeAll(keepingCapacity: true) }
+            var next = Array(target[0..<len])
+            next.append(0x2F)
+            next.append(contentsOf: rest[i...])
+            rest = next
+            i = 0
+        } else {
+            out.removeLast()
         }
     }
-    return "/" + resolved.joined(separator: "/")
+    return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
+}
+
+@inline(__always) private func bytesEqual(_ a: ArraySlice<UInt8>, _ b: StaticString) -> Bool {
+    a.count == b.utf8CodeUnitCount && a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
 }
 
 func readLink(_ p: String) -> String? {
@@ -91,7 +128,15 @@ public struct PathPattern: Equatable, Sendable {
     /// nil if it cannot be expanded: `~` without a home, `$WORKSPACE` without a workspace, any
     /// other `$`, `~user`, a relative pattern, `..` after a glob, an empty pattern.
     public init?(_ pattern: String, home: String?, workspace: String?) {
+        guard let e = PathPattern.expand(pattern, home: home, workspace: workspace) else { return nil }
         text = pattern
+        let prefix = canonicalPath("/" + e.literal.joined(separator: "/"), cwd: "/")
+        parts = prefix.split(separator: "/").map { .literal(String($0)) } + e.rest
+    }
+
+    /// The textual half of `init?`, without I/O: the literal components before the first glob
+    /// (unescaped, not yet canonicalised) and the parts from it on; nil when `init?` fails.
+    static func expand(_ pattern: String, home: String?, workspace: String?) -> (literal: [String], rest: [Part])? {
         var p = pattern
         if p == "~" || p.hasPrefix("~/") {
             guard let home, home.hasPrefix("/") else { return nil }
@@ -126,8 +171,7 @@ public struct PathPattern: Equatable, Sendable {
                 rest.append(.literal(unescape(c)))
             }
         }
-        let prefix = canonicalPath("/" + literal.joined(separator: "/"), cwd: "/")
-        parts = prefix.split(separator: "/").map { .literal(String($0)) } + rest
+        return (literal, rest)
     }
 
     /// Whether `canonical` (a result of `canonicalPath`) is this pattern or below it.

@@ -15,7 +15,7 @@ public final class PolicyGate: Gate {
         self.shellPath = shellPath
         // A nested aegish (a program's `$SHELL -c`) reads the policy and its compiled cache.
         self.kernel = KernelSandbox(engine: engine, shellPath: shellPath,
-                                    extraReads: [engine.policy.file, defaultPolicyCacheDirectory], abi: kernelABI)
+                                    extraReads: [engine.settings.file, defaultPolicyCacheDirectory], abi: kernelABI)
     }
 
     public func decide(_ r: GateRequest) -> GateDecision {
@@ -42,8 +42,8 @@ public final class PolicyGate: Gate {
         }
     }
 
-    public var searchPath: [String]? { engine.policy.searchPath }
-    public var policyName: String? { engine.policy.name }
+    public var searchPath: [String]? { engine.settings.searchPath }
+    public var policyName: String? { engine.settings.name }
 
     /// The engine's verdict alone: deciding logs nothing here, so this is the plain decision.
     public func completionAllows(_ r: GateRequest) -> Bool { decision(r).verdict != .deny }

@@ -42,7 +42,7 @@ func startProxy(engine: PolicyEngine, shellPath: String, abi: Int) -> Result<Pro
     let null = open("/dev/null", O_RDWR | O_CLOEXEC)
     guard null >= 0 else { return .failure(ProxyError(message: "cannot open /dev/null: \(errnoText(aegish_errno()))")) }
     defer { close(null) }
-    let n = engine.policy.network
+    let n = engine.settings.network
     let argv = ["aegish-proxy", "--proxy-helper", String(getpid()), String(port), n.outside.description, "--allow"]
         + n.allow + ["--deny"] + n.deny
     // The helper may not write or execute anything (after its own exec).

@@ -157,27 +157,27 @@ func luaInner(_ args: [String]) -> [Inner] {
 
 // MARK: - Handlers by name
 
-let interpreterHandlers: [String: Handler] = {
-    var h: [String: Handler] = [
-        "node": { _, a in nodeInner(a) },
-        "nodejs": { _, a in nodeInner(a) },
-        "deno": { _, a in denoInner(a) },
-        "bun": { _, a in bunInner(a) },
-        "perl": { _, a in perlInner(a) },
-        "ruby": { _, a in rubyInner(a) },
-        "php": { _, a in phpInner(a) },
-        "Rscript": { _, a in rscriptInner(a) },
-        "R": { _, a in rInner(a) },
-        "sed": { _, a in sedInner(a) },
-        "gsed": { _, a in sedInner(a) },
-        "expect": { _, a in expectInner(a) },
-        "tclsh": { _, a in a.isEmpty || a[0] == "-" ? [.inlineCode(language: "tcl", code: "-")] : [] },
-        "wish": { _, a in a.isEmpty || a[0] == "-" ? [.inlineCode(language: "tcl", code: "-")] : [] },
-    ]
-    for n in ["awk", "gawk", "mawk", "nawk", "original-awk", "bwk-awk"] { h[n] = { _, a in awkInner(a) } }
-    for n in ["php8", "php7", "php8.1", "php8.2", "php8.3", "php8.4", "php7.4"] { h[n] = { _, a in phpInner(a) } }
-    return h
-}()
+func interpreterHandler(_ name: String) -> Handler? {
+    switch name {
+    case "node": return { _, a in nodeInner(a) }
+    case "nodejs": return { _, a in nodeInner(a) }
+    case "deno": return { _, a in denoInner(a) }
+    case "bun": return { _, a in bunInner(a) }
+    case "perl": return { _, a in perlInner(a) }
+    case "ruby": return { _, a in rubyInner(a) }
+    case "php": return { _, a in phpInner(a) }
+    case "Rscript": return { _, a in rscriptInner(a) }
+    case "R": return { _, a in rInner(a) }
+    case "sed": return { _, a in sedInner(a) }
+    case "gsed": return { _, a in sedInner(a) }
+    case "expect": return { _, a in expectInner(a) }
+    case "tclsh": return { _, a in a.isEmpty || a[0] == "-" ? [.inlineCode(language: "tcl", code: "-")] : [] }
+    case "wish": return { _, a in a.isEmpty || a[0] == "-" ? [.inlineCode(language: "tcl", code: "-")] : [] }
+    case "awk", "gawk", "mawk", "nawk", "original-awk", "bwk-awk": return { _, a in awkInner(a) }
+    case "php8", "php7", "php8.1", "php8.2", "php8.3", "php8.4", "php7.4": return { _, a in phpInner(a) }
+    default: return nil
+    }
+}
 
 // MARK: - JavaScript
 

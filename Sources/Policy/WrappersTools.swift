@@ -1,31 +1,28 @@
 // Tools with options or subcommands that execute something: find, git, tar, rsync, ssh, vim,
 // make, at/crontab, less, man.
 
-let toolHandlers: [String: Handler] = {
-    var h: [String: Handler] = [
-        "find": { _, a in findInner(a) },
-        "git": { _, a in gitInner(a) },
-        "tar": { _, a in tarInner(a) },
-        "gtar": { _, a in tarInner(a) },
-        "rsync": { _, a in rsyncInner(a) },
-        "ssh": { _, a in sshInner(a) },
-        "scp": { n, a in scpInner(n, a) },
-        "sftp": { n, a in scpInner(n, a) },
-        "at": { _, a in atInner(a) },
-        "batch": { _, a in atInner(a) },
-        "crontab": { _, a in a.contains("-l") || a.contains("-r") || a.contains("-V") ? [] : [.unknown("crontab installs commands to run later")] },
-        "less": { _, a in lessInner(a) },
-        "man": { _, a in manInner(a) },
-    ]
-    for n in ["vim", "vi", "nvim", "view", "vimdiff", "gvim", "rvim", "rview", "evim", "gview", "nvi", "elvis", "vim.basic", "vim.tiny"] {
-        h[n] = { name, a in vimInner(name, a) }
+func toolHandler(_ name: String) -> Handler? {
+    switch name {
+    case "find": return { _, a in findInner(a) }
+    case "git": return { _, a in gitInner(a) }
+    case "tar": return { _, a in tarInner(a) }
+    case "gtar": return { _, a in tarInner(a) }
+    case "rsync": return { _, a in rsyncInner(a) }
+    case "ssh": return { _, a in sshInner(a) }
+    case "scp": return { n, a in scpInner(n, a) }
+    case "sftp": return { n, a in scpInner(n, a) }
+    case "at": return { _, a in atInner(a) }
+    case "batch": return { _, a in atInner(a) }
+    case "crontab": return { _, a in a.contains("-l") || a.contains("-r") || a.contains("-V") ? [] : [.unknown("crontab installs commands to run later")] }
+    case "less": return { _, a in lessInner(a) }
+    case "man": return { _, a in manInner(a) }
+    case "vim", "vi", "nvim", "view", "vimdiff", "gvim", "rvim", "rview", "evim", "gview", "nvi", "elvis", "vim.basic", "vim.tiny":
+        return { name, a in vimInner(name, a) }
+    case "ex": return { _, a in onlyVersionOrHelp(a) ? [] : [.unknown("ex runs editor commands from its input")] }
+    case "make", "gmake", "bmake", "pmake": return { _, a in onlyVersionOrHelp(a) ? [] : [.unknown("make recipes run commands")] }
+    default: return nil
     }
-    h["ex"] = { _, a in onlyVersionOrHelp(a) ? [] : [.unknown("ex runs editor commands from its input")] }
-    for n in ["make", "gmake", "bmake", "pmake"] {
-        h[n] = { _, a in onlyVersionOrHelp(a) ? [] : [.unknown("make recipes run commands")] }
-    }
-    return h
-}()
+}
 
 // MARK: - find
 
@@ -709,23 +706,26 @@ func longOptionValues(_ args: [String], _ name: String, minPrefix: Int) -> [Stri
     return out
 }
 
-let extraToolHandlers: [String: Handler] = [
+func extraToolHandler(_ name: String) -> Handler? {
+    switch name {
     // sort --compress-program=PROG execs PROG (and PROG -d).
-    "sort": { _, a in longOptionValues(a, "compress-program", minPrefix: 3).map { .argv([$0], env: []) } },
+    case "sort": return { _, a in longOptionValues(a, "compress-program", minPrefix: 3).map { .argv([$0], env: []) } }
     // split --filter=COMMAND runs COMMAND through $SHELL -c.
-    "split": { _, a in longOptionValues(a, "filter", minPrefix: 3).map { .shellScript($0, argv0: nil, args: []) } },
+    case "split": return { _, a in longOptionValues(a, "filter", minPrefix: 3).map { .shellScript($0, argv0: nil, args: []) } }
     // zip -TT CMD / --unzip-command CMD tests the archive with CMD (through the shell).
-    "zip": { _, a in zipInner(a) },
-    "sqlite3": { _, a in sqliteInner(a) },
-    "emacs": { _, a in emacsInner(a) },
-    "ssh-agent": { _, a in sshAgentInner(a) },
-    "fakeroot": { _, a in fakerootInner(a) },
-    "dbus-run-session": { _, a in
+    case "zip": return { _, a in zipInner(a) }
+    case "sqlite3": return { _, a in sqliteInner(a) }
+    case "emacs": return { _, a in emacsInner(a) }
+    case "ssh-agent": return { _, a in sshAgentInner(a) }
+    case "fakeroot": return { _, a in fakerootInner(a) }
+    case "dbus-run-session": return { _, a in
         var rest = a
         while let w = rest.first, w.hasPrefix("--") { rest.removeFirst(); if w == "--" { break }; if w == "--help" || w == "--version" { return [] } }
         return rest.isEmpty ? [] : [.argv(rest, env: [])]
-    },
-]
+    }
+    default: return nil
+    }
+}
 
 func zipInner(_ args: [String]) -> [Inner] {
     var out: [Inner] = []

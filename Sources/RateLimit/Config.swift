@@ -63,13 +63,13 @@ public struct LimitClass: Sendable, Equatable {
     public var maxTargets: Int?
     public var onExceed: LimitVerdict
 
-    let compiled: [[PatternWord]]
+    /// The patterns compiled, when a command of the class is met (not at every shell start).
+    var compiled: [[PatternWord]] { patterns.map(compilePattern) }
 
     public init(id: String, commands: [String], patterns: [String] = [], window: Int,
                 maxOperations: Int? = nil, maxTargets: Int? = nil, onExceed: LimitVerdict = .deny) {
         self.id = id; self.commands = commands; self.patterns = patterns; self.window = window
         self.maxOperations = maxOperations; self.maxTargets = maxTargets; self.onExceed = onExceed
-        self.compiled = patterns.map(compilePattern)
     }
 
     public static func == (a: LimitClass, b: LimitClass) -> Bool {
@@ -82,7 +82,7 @@ public struct LimitClass: Sendable, Equatable {
     public func covers(program: String, argv: [String]) -> Bool {
         let base = String(programBasename(program))
         guard commands.contains(where: { globMatches($0, base) }) else { return false }
-        if compiled.isEmpty { return true }
+        if patterns.isEmpty { return true }
         return anyPatternMatches(compiled, argv.dropFirst())
     }
 

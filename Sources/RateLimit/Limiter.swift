@@ -107,7 +107,9 @@ public final class Limiter {
     private let clock: () -> Int64
     /// Classes by exact command name, and the classes with glob commands (checked for every
     /// program): a command no class names costs one hash lookup.
-    private let byCommand: [Substring: [Int]]
+    // String keys, not Substring: a Dictionary keyed by a type the process has not hashed yet
+    // costs a conformance scan (~25 µs in the static binary) at every shell start.
+    private let byCommand: [String: [Int]]
     private let globClasses: [Int]
 
     /// `clock`: seconds, for tests (default `limiterClock`).
@@ -117,14 +119,14 @@ public final class Limiter {
         let dir = config.stateDirectory.hasSuffix("/") ? String(config.stateDirectory.dropLast()) : config.stateDirectory
         self.statePath = dir + "/" + String(uid)
         self.clock = clock ?? limiterClock
-        var by: [Substring: [Int]] = [:]
+        var by: [String: [Int]] = [:]
         var globs: [Int] = []
         for (i, c) in config.classes.enumerated() {
             for cmd in c.commands {
                 if cmd.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "\\" }) {
                     if globs.last != i { globs.append(i) }
-                } else if by[cmd[...]]?.last != i {
-                    by[cmd[...], default: []].append(i)
+                } else if by[cmd]?.last != i {
+                    by[cmd, default: []].append(i)
                 }
             }
         }
@@ -135,7 +137,7 @@ public final class Limiter {
     /// The classes covering a command, in configuration order.
     public func classes(covering program: String, argv: [String]) -> [LimitClass] {
         let base = programBasename(program)
-        var candidates = byCommand[base] ?? []
+        var candidates = byCommand[String(base)] ?? []
         if !globClasses.isEmpty { candidates = Array(Set(candidates + globClasses)).sorted() }
         return candidates.map { config.classes[$0] }.filter { $0.covers(program: program, argv: argv) }
     }

@@ -9,32 +9,32 @@ let defaultPolicyFile = "/etc/aegish/allowlist.toml"
 
 func warnLine(_ s: String) { writeOut(2, s + "\n") }
 
-/// The compiled-policy cache directory: AEGISH_POLICY_CACHE, else /var/cache/aegish. Letting the
-/// environment choose is safe: a cache is used only if trusted and matching (CachePolicy.swift).
-func policyCacheDirectory(_ environment: [String]) -> String {
-    if let v = environment.last(where: { $0.hasPrefix("AEGISH_POLICY_CACHE=") })?.dropFirst(20), v.hasPrefix("/") {
-        return String(v)
+/// The compiled-policy cache directory: AEGISH_POLICY_CACHE (an absolute directory, or `off` for
+/// no cache), else /var/cache/aegish. Letting the environment choose is safe: a cache is used
+/// only if trusted and matching, and written only where the governed user cannot write
+/// (CachePolicy.swift); the worst a user can do with it is make their own shell slower.
+func policyCacheDirectory(_ environment: [String]) -> String? {
+    if let v = environment.last(where: { $0.hasPrefix("AEGISH_POLICY_CACHE=") })?.dropFirst(20) {
+        if v == "off" { return nil }
+        if v.hasPrefix("/") { return String(v) }
     }
     return defaultPolicyCacheDirectory
 }
 
 /// Loads the policy and builds the gate. Any failure gives a gate that refuses everything, with
 /// the reason on every refusal: a shell without a policy must not become a shell without limits.
+/// The compiled-policy cache is used when it matches, and written when it does not.
 func makePolicyGate(_ file: String, environment: [String]) -> Gate {
     let uid = getuid()
     // Root can write any file, so for root the rule reduces to: not group- or world-writable
     // and not owned by anyone but root (checked as for a user who owns nothing).
     let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
     let home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
-    // Fast path: a trusted compiled policy for exactly this file, uid and home.
-    if let engine = cachedPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
-                                       cacheDirectory: policyCacheDirectory(environment)) {
-        return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
-    }
+    let debug = environment.contains("AEGISH_POLICY_CACHE_DEBUG=1")
     do {
-        let policy = try loadPolicy(path: file, governedUID: checkUID)
-        let engine = try PolicyEngine(policy: policy, home: home, governedUID: uid)
-        try checkExamples(engine, home: home)
+        let engine = try loadPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
+                                          cacheDirectory: policyCacheDirectory(environment),
+                                          report: { if debug { warnLine("aegish: policy cache: \($0)") } })
         return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
     } catch let e as PolicyLoadError {
         let reason = "policy-load: the policy could not be loaded (\(e)); every command is refused until it is fixed"
@@ -54,7 +54,7 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
 func compilePolicyCommand(_ file: String, arguments: [String], environment: [String]) -> Never {
     var uid = getuid()
     var home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
-    var dir = policyCacheDirectory(environment)
+    var dir = policyCacheDirectory(environment) ?? defaultPolicyCacheDirectory
     var args = arguments[...]
     while let a = args.popFirst() {
         switch a {

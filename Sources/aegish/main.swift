@@ -231,14 +231,16 @@ func environmentValue(_ name: String) -> String? {
     environment.last { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
 }
 
-/// `cmd` names this aegish binary (its path, or "aegish" as found on the policy's path).
+/// `cmd` names this aegish binary: "aegish", or a path to it ending in "aegish" (checked on every
+/// -c, so the common case is decided by two string tests; only such a path is resolved).
 func isThisShell(_ cmd: String) -> Bool {
     let word = cmd.trimmingSpaces()
-    guard !word.isEmpty, !word.contains(" ") else { return false }
+    guard word.hasSuffix("aegish"), !word.utf8.contains(0x20), !word.utf8.contains(0x09) else { return false }
     if word == "aegish" || word == "-aegish" { return true }
-    var a = [CChar](repeating: 0, count: Int(PATH_MAX) + 1), b = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    guard realpath(word, &a) != nil, realpath("/proc/self/exe", &b) != nil else { return false }
-    return strcmp(a, b) == 0
+    guard word.hasPrefix("/") else { return false }
+    var a = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard realpath(word, &a) != nil else { return false }
+    return String(cString: a) == selfPath()
 }
 
 extension String {

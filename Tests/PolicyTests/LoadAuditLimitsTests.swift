@@ -563,11 +563,27 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(engine.policy.audit?.fsync, true)
         XCTAssertEqual(engine.policy.limits?.classes.map(\.id), ["delete"])
 
-        guard let cached = readTextFile(cachePath) else { return XCTFail("cannot read \(cachePath)") }
-        XCTAssertTrue(cached.hasPrefix("24\naegish-compiled-policy 5\n"), String(cached.prefix(40)))
-        XCTAssertTrue(writeFile(cachePath, cached.replacingOccurrences(of: "aegish-compiled-policy 5", with: "aegish-compiled-policy 4")))
+        guard var cached = readBytes(cachePath) else { return XCTFail("cannot read \(cachePath)") }
+        let magic = Array("aegish-compiled-policy 7\n".utf8)
+        XCTAssertEqual(Array(cached.prefix(magic.count)), magic)
+        cached[magic.count - 2] = UInt8(ascii: "6")
+        XCTAssertTrue(writeBytes(cachePath, cached))
         XCTAssertNil(cachedPolicyEngine(path: policyPath, governedUID: governed, checkUID: governed,
                                         home: nil, cacheDirectory: dir + "/cache"))
+    }
+
+    func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readAll(fd, limit: 64 << 20)
+    }
+
+    func writeBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
     }
 
     func writeFile(_ path: String, _ text: String) -> Bool {

@@ -234,10 +234,26 @@ int aegish_times(double *user, double *sys, double *child_user, double *child_sy
 /// Monotonic clock in nanoseconds (for `time` and benchmarks).
 long long aegish_monotonic_ns(void);
 
+// MARK: - The compiled-policy cache (Sources/Policy/CachePolicy.swift)
+
+/// open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode): a file without a name in `dir`, so nothing
+/// can open it while it is written; given a name later with linkat(/proc/self/fd/N).
+int aegish_open_tmpfile(const char *dir, unsigned mode);
+/// fsetxattr(fd, name, value, size, 0) and fgetxattr (which returns the value's size or -1).
+int aegish_fsetxattr(int fd, const char *name, const void *value, size_t size);
+long aegish_fgetxattr(int fd, const char *name, void *value, size_t size);
+
 // MARK: - errno
 
 /// errno accessors for Swift (errno is a macro over a thread-local in C).
 int aegish_errno(void);
 void aegish_set_errno(int e);
+
+// MARK: - Sealed copies (scanners)
+
+/// A close-on-exec memfd holding `data` (len bytes), sealed against every change (write, grow,
+/// shrink, further seals) and positioned at 0: a scanner given /dev/fd/N reads exactly these
+/// bytes, whatever any process of the same user tries. Returns the fd or -1 with errno.
+int aegish_sealed_copy(const char *name, const void *data, size_t len);
 
 #endif
