@@ -15,6 +15,10 @@ public struct AuditConfig: Sendable {
     public var fsync: Bool = false
     /// [on_failure] "refuse" or "continue".
     public var onFailure: OnFailure = .refuse
+    /// [exit_status] Record how every program ended (exit status, signal, duration) in a
+    /// completion record, like sudo's log_exit_status. The shell then waits for every program;
+    /// false lets the last program of a `-c` string replace the shell's process (faster start).
+    public var exitStatus: Bool = true
     /// [syslog] Also send each record, summarised, as an RFC 5424 datagram to `syslogSocket`.
     public var syslog: Bool = false
     /// [syslog_socket]

@@ -193,6 +193,9 @@ public final class EnforcingGate: Gate {
         return approved ? .allow : .deny(reason: reason)
     }
 
+    /// The shell waits for every program only when its end is recorded ([audit] exit_status).
+    public var wantsCompletion: Bool { (log?.config.exitStatus ?? false) || policyGate.wantsCompletion }
+
     public func finished(_ request: GateRequest, _ c: GateCompletion) {
         guard let id = runningEvent, let log else { return }
         runningEvent = nil

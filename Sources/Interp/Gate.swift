@@ -82,6 +82,11 @@ public protocol Gate: AnyObject {
     func resolveAsk(_ request: GateRequest, reason: String) -> GateDecision
     /// After an allowed `.exec` ended (or failed to start). Called in the process that decided.
     func finished(_ request: GateRequest, _ completion: GateCompletion)
+    /// Whether the shell must keep its process until a program ends: a gate that records how
+    /// programs end (`finished`, the audit log's completion records) or owns a helper that dies
+    /// with the shell. Otherwise the last program of a `-c` string or a subshell replaces the
+    /// shell's process (TailExec.swift). Asked after `sandbox(for:)` and `childEnvironment`.
+    var wantsCompletion: Bool { get }
     /// The kernel sandbox an allowed `.exec` runs in (Sandbox.swift), asked right before it starts.
     func sandbox(for request: GateRequest) -> Sandbox
     /// The policy's name, for the interactive prompt and banner; nil if there is none.
@@ -101,6 +106,7 @@ extension Gate {
         .deny(reason: "approval required and no supervisor is available: " + reason)
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
+    public var wantsCompletion: Bool { false }
     public func sandbox(for request: GateRequest) -> Sandbox { .none }
     public var policyName: String? { nil }
     public func completionAllows(_ request: GateRequest) -> Bool {

@@ -142,7 +142,7 @@ extension Shell {
             close(fds[0])
             dup2(fds[1], 1)
             close(fds[1])
-            try self.runScript(script)
+            try self.runScript(script, final: true)
             return self.lastStatus
         }
         close(fds[1])

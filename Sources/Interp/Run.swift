@@ -10,7 +10,7 @@ extension Shell {
     /// `source`: the text `script` was parsed from (positions refer to it).
     public func runProgram(_ script: Script, source text: String? = nil) -> Int32 {
         if let text { source = SourceText(text) }
-        return finish(statusOf { try runScript(script); return lastStatus })
+        return finish(statusOf { try runScript(script, final: true); return lastStatus })
     }
 
     /// Runs `body` to a status: `exit`/`return` give theirs, errors are reported. An internal
@@ -53,9 +53,16 @@ extension Shell {
     }
 
     /// Runs a list in the current shell. Throws Flow for exit/return/break/continue and fatal errors.
-    func runScript(_ script: Script) throws {
-        for item in script.items {
-            try runItem(item)
+    /// `final`: this process exits when the list ends (a `-c` string, a script, a forked subshell),
+    /// so its last program may replace the process instead of being waited for (TailExec.swift).
+    func runScript(_ script: Script, final: Bool = false) throws {
+        let last = script.items.count - 1
+        for (i, item) in script.items.enumerated() {
+            if final && i == last && !item.background {
+                try runAndOr(item.andOr, final: true)
+            } else {
+                try runItem(item)
+            }
         }
     }
 
@@ -67,9 +74,9 @@ extension Shell {
         try runAndOr(item.andOr)
     }
 
-    func runAndOr(_ ao: AndOr) throws {
+    func runAndOr(_ ao: AndOr, final: Bool = false) throws {
         if ao.rest.isEmpty {
-            try runPipeline(ao.first)
+            try runPipeline(ao.first, final: final)
             return
         }
         errexitSuppressed += 1
@@ -83,7 +90,7 @@ extension Shell {
             ran = go
             guard go else { continue }
             if i == ao.rest.count - 1 {
-                try runPipeline(p)
+                try runPipeline(p, final: final)
             } else {
                 errexitSuppressed += 1
                 defer { errexitSuppressed -= 1 }
@@ -93,13 +100,13 @@ extension Shell {
         _ = ran
     }
 
-    func runPipeline(_ p: Pipeline) throws {
+    func runPipeline(_ p: Pipeline, final: Bool = false) throws {
         if p.negated { errexitSuppressed += 1 }
         var status: Int32
         do {
             defer { if p.negated { errexitSuppressed -= 1 } }
             if p.commands.count == 1 {
-                status = try runCommand(p.commands[0])
+                status = try runCommand(p.commands[0], final: final && !p.negated)
             } else {
                 status = try runMultiPipeline(p)
             }
@@ -149,7 +156,7 @@ extension Shell {
                     close(outFD)
                 }
                 if readFD >= 0 { close(readFD) }
-                return try self.runCommand(cmd)
+                return try self.runCommand(cmd, final: true)
             }
             if prevRead >= 0 { close(prevRead) }
             if outFD >= 0 { close(outFD) }
@@ -175,7 +182,7 @@ extension Shell {
                 let null = open("/dev/null", O_RDONLY)
                 if null >= 0 { dup2(null, 0); close(null) }
             }
-            try self.runAndOr(ao)
+            try self.runAndOr(ao, final: true)
             return self.lastStatus
         }
         if pid > 0 {
@@ -190,9 +197,11 @@ extension Shell {
 
     // MARK: commands
 
-    func runCommand(_ cmd: Command) throws -> Int32 {
+    /// `final`: see runScript.
+    func runCommand(_ cmd: Command, final: Bool = false) throws -> Int32 {
         switch cmd {
         case .simple(let sc):
+            if final { tailExec = mayExecInPlace }
             return try runSimple(sc)
         case .function(let def):
             functions[def.name] = def
@@ -210,7 +219,7 @@ extension Shell {
             return lastStatus
         case .subshell(let s):
             return runForegroundSubshell {
-                try self.runScript(s)
+                try self.runScript(s, final: true)
                 return self.lastStatus
             } ?? 1
         case .ifClause(let ic):

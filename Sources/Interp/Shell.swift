@@ -95,6 +95,8 @@ public final class Shell {
     var errexitSuppressed = 0
     /// True in a forked child (subshell, substitution, pipeline element).
     var isSubshell = false
+    /// The next simple command is the last thing this process does (TailExec.swift).
+    var tailExec = false
     /// Line of the command being run, for messages and $LINENO.
     var currentLine = 0
     /// The signal that ended the last foreground program, if one did (for the audit log).

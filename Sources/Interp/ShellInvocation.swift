@@ -174,7 +174,7 @@ extension Shell {
             if inv.options.noexec { return 0 }
             if let s = script {
                 self.source = sourceText.map(SourceText.init)
-                try self.runScript(s)
+                try self.runScript(s, final: true)
                 return self.lastStatus
             }
             return self.runStream(fd: 0)

@@ -7,6 +7,9 @@ import Syntax
 
 extension Shell {
     func runSimple(_ sc: SimpleCommand) throws -> Int32 {
+        // Taken at once: expanding the words may run other commands (`$( … )`), which must not.
+        let tail = tailExec
+        tailExec = false
         currentLine = sc.pos.line + lineOffset
         commandPos = sc.pos
         substitutionStatus = 0
@@ -59,7 +62,7 @@ extension Shell {
         let assigned = try expandAssignments(sc.assignments)
         if options.xtrace { traceCommand(assigned, argv) }
         return try withRedirections(sc.redirections) {
-            try runExternal(argv, assignments: assigned, pos: sc.pos)
+            try runExternal(argv, assignments: assigned, pos: sc.pos, tail: tail)
         }
     }
 
@@ -178,7 +181,7 @@ extension Shell {
         return notExecutable
     }
 
-    func runExternal(_ argv: [String], assignments: [(String, String, Bool)], pos: Pos) throws -> Int32 {
+    func runExternal(_ argv: [String], assignments: [(String, String, Bool)], pos: Pos, tail: Bool = false) throws -> Int32 {
         let name = argv[0]
         guard let path = resolveCommand(name) else {
             warnAt("\(name): command not found")
@@ -206,6 +209,9 @@ extension Shell {
             Sys.write(2, "aegish: denied: \(name) — \(reason)\n")
             gate.finished(request, GateCompletion(exitCode: nil, signal: nil, durationNS: 0))
             return 126
+        }
+        if tail, let status = execInPlace(path: path, argv: argv, env: childEnv, sandbox: sandbox) {
+            return status   // the exec failed; nothing ran
         }
         let started = Sys.monotonicNanoseconds()
         let status = spawnAndWait(path: path, argv: argv, env: childEnv, sandbox: sandbox)

@@ -70,6 +70,17 @@ enum Sys {
         return .success(readAll(fd))
     }
 
+    /// Whether the file starts as something the kernel runs itself: an ELF image or a `#!` line.
+    static func startsLikeProgram(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        if fd < 0 { return false }
+        defer { close(fd) }
+        var head: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 4) }
+        if n >= 2 && head.0 == 0x23 && head.1 == 0x21 { return true }   // #!
+        return n == 4 && head.0 == 0x7F && head.1 == 0x45 && head.2 == 0x4C && head.3 == 0x46   // \x7fELF
+    }
+
     /// A pipe whose both ends are close-on-exec (they are dup'ed onto 0/1 where needed).
     static func pipe(_ fds: inout [Int32]) -> Int32 {
         guard Glibc.pipe(&fds) == 0 else { return -1 }

@@ -66,8 +66,8 @@ import RateLimit
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
 // Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan];
-// 7: [policy] kernel), so an older cache is ignored.
-let cacheMagic: [UInt8] = Array("aegish-compiled-policy 7\n".utf8)
+// 7: [policy] kernel; 8: [audit] exit_status), so an older cache is ignored.
+let cacheMagic: [UInt8] = Array("aegish-compiled-policy 8\n".utf8)
 
 /// The directories consulted while resolving names, in first-use order.
 final class DepRecorder {
@@ -538,7 +538,7 @@ struct BlobWriter {   // internal: CacheScan.swift extends it
     mutating func audit(_ a: AuditConfig?) {
         guard let a else { u8(0); return }
         u8(1)
-        str(a.path); bool(a.fsync); str(a.onFailure.rawValue)
+        str(a.path); bool(a.fsync); str(a.onFailure.rawValue); bool(a.exitStatus)
         bool(a.syslog); str(a.syslogSocket); str(a.syslogFacility)
         strs(a.redactPatterns); strs(a.redactOptions)
         let attached = a.redactAttached.sorted { $0.key < $1.key }
@@ -836,6 +836,7 @@ struct BlobReader {
         a.fsync = bool()
         guard let onFailure = AuditConfig.OnFailure(rawValue: str()) else { return false }
         a.onFailure = onFailure
+        a.exitStatus = bool()
         a.syslog = bool(); a.syslogSocket = str(); a.syslogFacility = str()
         a.redactPatterns = strs(); a.redactOptions = strs()
         let attachedCount = count()

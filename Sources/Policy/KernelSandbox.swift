@@ -297,6 +297,9 @@ public final class KernelSandbox {
 
     // MARK: The proxy
 
+    /// Whether this process started a proxy helper (its child).
+    public var proxyRunning: Bool { (proxy?.pid ?? -1) > 0 }
+
     /// The session's proxy port, starting the proxy on first use; nil if it cannot start.
     func proxyPort() -> UInt16? {
         if let p = proxy { return p.port }

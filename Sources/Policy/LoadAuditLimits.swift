@@ -10,7 +10,7 @@ import Audit
 import RateLimit
 import TOMLKit
 
-private let auditKeys = ["enabled", "file", "fsync", "on_failure", "syslog", "syslog_socket", "syslog_facility",
+private let auditKeys = ["enabled", "file", "fsync", "on_failure", "exit_status", "syslog", "syslog_socket", "syslog_facility",
                          "redact", "redact_extra", "redact_options", "redact_attached", "host", "lock_timeout_ms"]
 private let limitsKeys = ["state_dir", "on_state_error", "walk_max_entries", "walk_max_ms", "lock_timeout_ms", "durable"]
 private let limitKeys = ["id", "commands", "patterns", "window", "max_operations", "max_targets", "on_exceed"]
@@ -133,6 +133,7 @@ extension PolicyReader {
     private mutating func readAuditOutput(_ t: TOMLTable, _ base: TOMLPath, into config: inout AuditConfig) {
         if let f = absolutePath(t, "file", base + [.key("file")], "audit.file", file: true) { config.path = f }
         if let b = bool(t, "fsync", base + [.key("fsync")], "audit.fsync") { config.fsync = b }
+        if let b = bool(t, "exit_status", base + [.key("exit_status")], "audit.exit_status") { config.exitStatus = b }
         if let s = choice(t, "on_failure", base + [.key("on_failure")], "audit.on_failure", ["refuse", "continue"],
                           help: "use \"refuse\" (a command whose record cannot be written is refused) or \"continue\" (it runs; the failure is reported)"),
            let v = AuditConfig.OnFailure(rawValue: s) {

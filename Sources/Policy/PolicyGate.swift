@@ -52,6 +52,11 @@ public final class PolicyGate: Gate {
         kernel.environment(engine.childEnvironment(environment, shellPath: shellPath))
     }
 
+    /// A session proxy is a child of this process that must die with it (PR_SET_PDEATHSIG): a
+    /// program that replaced the process could not take it down (its Landlock domain is scoped
+    /// against signalling outside itself), so the shell waits and exits itself.
+    public var wantsCompletion: Bool { kernel.proxyRunning }
+
     public func sandbox(for request: GateRequest) -> Sandbox {
         kernel.sandbox(for: request)
     }
