@@ -17,7 +17,7 @@ import PackageDescription
 // The shell path imports no Foundation: startup time is a product feature.
 // The interpreter is single-threaded; dynamic exclusivity checks cost ~5% of a tight shell loop
 // and guard nothing here (static checks still apply).
-let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-prespecialize-generic-metadata"], .when(configuration: .release))]
 
 let package = Package(
     name: "aegish",

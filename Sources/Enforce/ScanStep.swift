@@ -49,7 +49,7 @@ final class ScanStep {
             }
         }
         let engineRef = engine
-        let context = RunnerContext(searchPath: engine.policy.searchPath,
+        let context = RunnerContext(searchPath: engine.settings.searchPath,
                                     trustProblem: { [engineRef] p in engineRef.programTrustProblem(p) })
         scanner = CodeScanner(config: config, cache: cache, context: context)
         popular = config.packages.map { p in
@@ -163,8 +163,10 @@ final class ScanStep {
             // A script run through its #! line: the interpreter runs the file. Programs in the
             // policy's search path are installed tools, not the agent's code: not read.
             let path = argv[0].hasPrefix("/") ? argv[0] : r.cwd + "/" + argv[0]
-            let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            if !engine.policy.searchPath.contains(dir), let l = shebangLanguage(path), config.languages[l] != nil {
+            // The text before the last "/" (not split/joined: that generic path costs a start
+            // a search of the binary's conformances).
+            let dir = path.utf8.lastIndex(of: 0x2F).map { String(path[..<$0]) } ?? ""
+            if !engine.settings.searchPath.contains(dir), let l = shebangLanguage(path), config.languages[l] != nil {
                 read(path, label: argv[0], l, &units, &problems)
                 return
             }

@@ -38,6 +38,7 @@ extension Shell {
     /// signals the interactive shell ignores back (programs it starts get them anyway).
     func becomeSubshell() {
         isSubshell = true
+        ownsProcess = true   // a forked child exits when its body is done
         jobs.removeAll()
         if isInteractive {
             isInteractive = false

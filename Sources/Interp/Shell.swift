@@ -97,6 +97,10 @@ public final class Shell {
     var isSubshell = false
     /// The next simple command is the last thing this process does (TailExec.swift).
     var tailExec = false
+    /// The process is this shell's to replace with its last program: set by the aegish executable
+    /// (`-c`, a script file) and in forked subshells; never for a Shell embedded in another
+    /// program (tests), whose process must survive `runProgram`.
+    public var ownsProcess = false
     /// Line of the command being run, for messages and $LINENO.
     var currentLine = 0
     /// The signal that ended the last foreground program, if one did (for the audit log).

@@ -133,13 +133,28 @@ enum Sys {
 /// Lexically normalises an absolute path: removes `.`, resolves `..` against the preceding
 /// component, collapses slashes. This is `cd -L` semantics (symlinks are not resolved).
 func normalizePath(_ path: String) -> String {
-    var parts: [Substring] = []
-    for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-        if c == "." { continue }
-        if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-        parts.append(c)
+    // Bytes, not `split`/`joined` over [Substring]: those generic paths make every start search
+    // the binary's protocol conformances (tens of µs), and this runs at every start.
+    var out: [UInt8] = [0x2F]
+    out.reserveCapacity(path.utf8.count + 1)
+    var starts: [Int] = []   // where each kept component begins in `out`
+    var component: [UInt8] = []
+    func flush() {
+        defer { component.removeAll(keepingCapacity: true) }
+        if component.isEmpty || (component.count == 1 && component[0] == 0x2E) { return }
+        if component.count == 2 && component[0] == 0x2E && component[1] == 0x2E {
+            if let s = starts.popLast() { out.removeSubrange((s == 1 ? 1 : s - 1)...) }
+            return
+        }
+        if out.count > 1 { out.append(0x2F) }
+        starts.append(out.count)
+        out.append(contentsOf: component)
     }
-    return "/" + parts.joined(separator: "/")
+    for b in path.utf8 {
+        if b == 0x2F { flush() } else { component.append(b) }
+    }
+    flush()
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// The real location of an absolute path: every symlink in it resolved, the part that does not

@@ -14,7 +14,7 @@ extension Shell {
     /// after it (no trap, no signal waiting to be acted on) and no job control. The gate has its
     /// say in execInPlace, once the program's sandbox and environment are built.
     var mayExecInPlace: Bool {
-        jobControl == nil && !isInteractive && traps.values.allSatisfy(\.isEmpty) && pendingSignals.isEmpty
+        ownsProcess && jobControl == nil && !isInteractive && traps.values.allSatisfy(\.isEmpty) && pendingSignals.isEmpty
     }
 
     /// Replaces the process with the program. Returns only if that did not happen: nil when the

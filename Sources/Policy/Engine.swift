@@ -668,7 +668,8 @@ public final class PolicyEngine {
         let deny = denyNames, pass = passNames
         for entry in env {
             let name: String
-            if let eq = entry.firstIndex(of: "="), eq != entry.startIndex {
+            // Bytes: `firstIndex(of: Character)` walks grapheme clusters, at every exec.
+            if let eq = entry.utf8.firstIndex(of: 0x3D), eq != entry.utf8.startIndex {
                 name = String(entry[..<eq])
             } else {   // no `=`, or an empty name: as split(separator:) sees it
                 name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
@@ -852,14 +853,18 @@ func directoryEntries(_ dir: String) -> Set<String>? {
 /// `matchesAny` with the patterns split once: exact names in a set, `PREFIX*` as prefixes.
 struct NamePatterns {
     private var exact: Set<String> = []
-    private var prefixes: [Substring] = []
+    private var prefixes: [String] = []
     init(_ patterns: [String]) {
         for p in patterns {
-            if p.hasSuffix("*") { prefixes.append(p.dropLast()) } else { exact.insert(p) }
+            if p.hasSuffix("*") { prefixes.append(String(p.dropLast())) } else { exact.insert(p) }
         }
     }
+    /// Prefixes compare bytes: a variable's name is the bytes a program sees (and this runs for
+    /// every variable at every exec).
     func matches(_ name: String) -> Bool {
-        exact.contains(name) || prefixes.contains { name.hasPrefix($0) }
+        if exact.contains(name) { return true }
+        for p in prefixes where name.utf8.starts(with: p.utf8) { return true }
+        return false
     }
 }
 

@@ -100,6 +100,11 @@ struct OwnershipResult {
 /// at all — its directory is not searchable by `uid` (the compiled-policy cache aegish writes
 /// while installed setgid, running as the user, into a root:aegish 2770 directory): no path of
 /// the user's leads to it, so owning it gives them nothing.
+private final class GroupsMemo {
+    var done = false, known = false
+    var value: [gid_t] = []
+}
+
 func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: String,
                     directory: Bool = false, ownedIfUnreachable: Bool = false) -> OwnershipResult {
     func refuse(_ r: String) -> OwnershipResult { OwnershipResult(reason: r, file: nil) }
@@ -112,12 +117,16 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
         guard let cwd = currentDirectory() else { return refuse("cannot resolve the relative path \(path)") }
         full = cwd + "/" + path
     }
-    // Read /etc/passwd and /etc/group only when a group-writable object is met (rare).
-    var groupsRead: [gid_t]?? = nil
+    // Read /etc/passwd and /etc/group only when a group-writable object is met (rare). A class,
+    // not a captured `[gid_t]??`: that type's metadata is built from its mangled name at run time,
+    // which costs every start ~15 µs although the groups are almost never read.
+    let groupsRead = GroupsMemo()
     func groups() -> [gid_t]? {
-        if let g = groupsRead { return g }
+        if groupsRead.done { return groupsRead.known ? groupsRead.value : nil }
         let g = groupsOf(uid, groupFile: groupFile, passwdFile: passwdFile)
-        groupsRead = .some(g)
+        groupsRead.done = true
+        groupsRead.known = g != nil
+        groupsRead.value = g ?? []
         return g
     }
 

@@ -28,12 +28,24 @@ public struct StaticAnalysis {
     }
 }
 
+/// Who will run the command line being analysed.
+public enum StaticRunner: Sendable {
+    /// aegish: a shell started by the command line (`bash x.sh`, `sh -c "$X"`) is aegish itself,
+    /// which checks every command in it when it runs, so text unknown now is decided then.
+    case aegish
+    /// Another shell (an agent harness's own, behind `aegishctl hook`): what it runs is never
+    /// checked again, so a shell whose commands are unknown now is asked about.
+    case otherShell
+}
+
 /// `environment`: variables the shell would start with (`aegishctl check --env`). `$NAME` is
 /// resolved from it only where the script cannot have changed NAME (StaticEnv.swift); everything
 /// else stays unknown. `trace`: record every step (the engine's too) for `aegishctl explain`.
 public func analyze(_ script: Script, engine: PolicyEngine, cwd: String, home: String?,
-                    environment: [String: String] = [:], trace: DecisionTrace? = nil) -> StaticAnalysis {
+                    environment: [String: String] = [:], trace: DecisionTrace? = nil,
+                    runner: StaticRunner = .aegish) -> StaticAnalysis {
     var a = Analyzer(engine: engine, cwd: cwd, home: home)
+    a.runner = runner
     if !environment.isEmpty {
         a.environment = knownEnvironment(environment, script: script)
         a.given = Set(environment.keys)
@@ -64,6 +76,7 @@ private struct Analyzer {
     /// The names given, known or not (for the explanation of why one is not).
     var given: Set<String> = []
     var trace: DecisionTrace? = nil
+    var runner: StaticRunner = .aegish
 
     init(engine: PolicyEngine, cwd: String, home: String?) {
         self.engine = engine; self.cwd = cwd; self.home = home
@@ -201,6 +214,13 @@ private struct Analyzer {
                 // `bash script.sh`: aegish runs the file itself, so its commands are what counts.
                 add(engine.decideOpen(file, access: .read, cwd: cwd), what, sc.pos)
                 nested(text, what: what, pos: sc.pos)
+            } else if runner == .aegish {
+                // Still decided now: reading the script file, when its name is known.
+                if let file = argv.dropFirst().first(where: { !$0.hasPrefix("-") }), !unknownArgs {
+                    add(engine.decideOpen(file, access: .read, cwd: cwd), what, sc.pos)
+                }
+                add(Decision(.allow, rule: "static", "a shell whose commands are known only when it runs: aegish runs "
+                             + "it itself and checks each of its commands then"), what, sc.pos)
             } else {
                 add(Decision(.ask, rule: "static", "a shell whose commands are known only when it runs"), what, sc.pos)
             }

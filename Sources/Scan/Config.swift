@@ -28,6 +28,29 @@ public enum Severity: Int, Comparable, Sendable, CaseIterable, CustomStringConve
 /// The languages code is scanned in. `node` is JavaScript run by node (or deno/bun).
 public enum ScanLanguage: String, CaseIterable, Sendable {
     case python, node, perl, ruby, shell
+
+    var slot: Int {
+        switch self {
+        case .python: return 0
+        case .node: return 1
+        case .perl: return 2
+        case .ruby: return 3
+        case .shell: return 4
+        }
+    }
+}
+
+/// Settings per language, looked up like a dictionary. A fixed array rather than a
+/// `[ScanLanguage: LanguageScan]`: a dictionary keyed by this enum costs every start a search of
+/// the whole binary's protocol conformances for its Hashable witness (about 45 µs with
+/// Foundation linked in), and the shell reads this table at every start.
+public struct LanguageTable: Equatable, Sendable {
+    private var slots: [LanguageScan?] = [nil, nil, nil, nil, nil]
+    public init() {}
+    public subscript(_ language: ScanLanguage) -> LanguageScan? {
+        get { slots[language.slot] }
+        set { slots[language.slot] = newValue }
+    }
 }
 
 /// How a scanner reports its findings on standard output.
@@ -163,7 +186,7 @@ public struct PackageScan: Equatable, Sendable {
 public struct ScanConfig: Equatable, Sendable {
     /// Scan results by content hash; root:aegish 2770 like the audit log. nil: no cache.
     public var cacheDirectory: String? = nil
-    public var languages: [ScanLanguage: LanguageScan] = [:]
+    public var languages = LanguageTable()
     /// `[scan.scanner.NAME]`: scanners defined or redefined by the policy.
     public var scanners: [String: ScannerSpec] = [:]
     /// nil: package installs are not checked (`[scan.packages] enabled = false`).

@@ -179,6 +179,7 @@ if let cmd = command {
     shell.options = options
     shell.setPositional(Array(args.dropFirst()))
     shell.installSignalHandlers()
+    shell.ownsProcess = true   // its last program may replace this process (Interp/TailExec.swift)
     exit(shell.runProgram(script, source: cmd))
 }
 
@@ -206,6 +207,7 @@ if !readStdin, let file = args.first {
     shell.options = options
     shell.setPositional(Array(args.dropFirst()))
     shell.installSignalHandlers()
+    shell.ownsProcess = true
     exit(shell.runProgram(script, source: text))
 }
 

@@ -191,10 +191,12 @@ struct Outcome {
 }
 
 /// Parses and analyses `text` (nothing runs). Throws `ParseError` when it does not parse.
+/// `runner`: .otherShell when the command line will be run by another shell (the hook).
 func analyseText(_ text: String, _ p: LoadedPolicy, cwd: String, environment: [String: String] = [:],
-                 trace: DecisionTrace? = nil) throws -> Outcome {
+                 trace: DecisionTrace? = nil, runner: StaticRunner = .aegish) throws -> Outcome {
     let parsed = try parseCompleteInput(text)
-    let a = analyze(parsed.script, engine: p.engine, cwd: cwd, home: p.home, environment: environment, trace: trace)
+    let a = analyze(parsed.script, engine: p.engine, cwd: cwd, home: p.home, environment: environment, trace: trace,
+                    runner: runner)
     return Outcome(findings: a.findings, decision: a.decision, warnings: parsed.warnings)
 }
 

@@ -83,7 +83,8 @@ struct ClaudeCodeHook: ParsableCommand {
         }
         let outcome: Outcome
         do {
-            outcome = try analyseText(command, p, cwd: cwd)
+            // Claude Code's shell runs it: nothing inside a shell it starts is checked again.
+            outcome = try analyseText(command, p, cwd: cwd, runner: .otherShell)
         } catch {
             answer(.deny, "aegish: the command does not parse, so aegish would not run it: \(error)")
             return

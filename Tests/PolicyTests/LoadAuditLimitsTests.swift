@@ -47,6 +47,7 @@ final class LoadAuditLimitsTests: XCTestCase {
             file = "/srv/log/aegish.log"
             fsync = true
             on_failure = "continue"
+            exit_status = false
             syslog = true
             syslog_socket = "/run/systemd/journal/syslog"
             syslog_facility = "local3"
@@ -61,6 +62,7 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(a.path, "/srv/log/aegish.log")
         XCTAssertTrue(a.fsync)
         XCTAssertEqual(a.onFailure, .continue)
+        XCTAssertFalse(a.exitStatus)
         XCTAssertTrue(a.syslog)
         XCTAssertEqual(a.syslogSocket, "/run/systemd/journal/syslog")
         XCTAssertEqual(a.syslogFacility, "local3")
@@ -78,6 +80,7 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(a.path, AuditConfig.defaultPath)
         XCTAssertFalse(a.fsync)
         XCTAssertEqual(a.onFailure, .refuse)
+        XCTAssertTrue(a.exitStatus, "completion records are kept unless the policy says otherwise")
         XCTAssertFalse(a.syslog)
         XCTAssertEqual(a.syslogFacility, "authpriv")
         XCTAssertEqual(a.redactPatterns, AuditConfig.defaultRedactPatterns)
@@ -121,6 +124,7 @@ final class LoadAuditLimitsTests: XCTestCase {
 
     func testAuditBadTypes() {
         assertError("[audit]\nfsync = \"yes\"\n", 2, 9, "audit.fsync must be true or false, not a string")
+        assertError("[audit]\nexit_status = 1\n", 2, 15, "audit.exit_status must be true or false")
         assertError("[audit]\nfile = 3\n", 2, 8, "audit.file must be a string, not an integer")
         assertError("[audit]\nlock_timeout_ms = 1.5\n", 2, 19, "audit.lock_timeout_ms must be an integer, not a number")
         assertError("[audit]\nredact = \"x\"\n", 2, 10, "audit.redact must be an array of strings")
@@ -464,7 +468,7 @@ final class LoadAuditLimitsTests: XCTestCase {
         var p = Policy()
         p.name = "cached"
         var a = AuditConfig(path: "/var/log/a.log")
-        a.fsync = true; a.onFailure = .continue; a.syslog = true; a.syslogSocket = "/run/log"
+        a.fsync = true; a.onFailure = .continue; a.exitStatus = false; a.syslog = true; a.syslogSocket = "/run/log"
         a.syslogFacility = "local1"; a.redactPatterns = ["x(y)", "z"]; a.redactOptions = ["--pw"]
         a.redactAttached = ["psql": "-W", "mysql": "-p"]; a.hostName = "h"; a.userName = "u"; a.userID = 42
         a.sessionID = "s"; a.tty = "/dev/pts/1"; a.lockTimeoutMS = 77
@@ -484,6 +488,7 @@ final class LoadAuditLimitsTests: XCTestCase {
         XCTAssertEqual(x.path, y.path, file: file, line: line)
         XCTAssertEqual(x.fsync, y.fsync, file: file, line: line)
         XCTAssertEqual(x.onFailure, y.onFailure, file: file, line: line)
+        XCTAssertEqual(x.exitStatus, y.exitStatus, file: file, line: line)
         XCTAssertEqual(x.syslog, y.syslog, file: file, line: line)
         XCTAssertEqual(x.syslogSocket, y.syslogSocket, file: file, line: line)
         XCTAssertEqual(x.syslogFacility, y.syslogFacility, file: file, line: line)
