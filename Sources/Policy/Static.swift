@@ -214,6 +214,9 @@ private struct Analyzer {
                 // `bash script.sh`: aegish runs the file itself, so its commands are what counts.
                 add(engine.decideOpen(file, access: .read, cwd: cwd), what, sc.pos)
                 nested(text, what: what, pos: sc.pos)
+            } else if !unknownArgs, argv.dropFirst().allSatisfy({ $0.hasPrefix("-") }), let text = stdinText(sc.redirections) {
+                // `bash <<EOF … EOF`: the shell reads its commands from a here-document known now.
+                nested(text, what: what, pos: sc.pos)
             } else if runner == .aegish {
                 // Still decided now: reading the script file, when its name is known.
                 if let file = argv.dropFirst().first(where: { !$0.hasPrefix("-") }), !unknownArgs {
@@ -298,6 +301,32 @@ private struct Analyzer {
             case .none, .length: break
             }
         case .literal, .quoted, .tilde: break
+        }
+    }
+
+    /// What a command reads on standard input when that is a here-document or here-string whose
+    /// text is known now (the last redirection of descriptor 0 wins, as when it runs).
+    func stdinText(_ redirections: [Redirection]) -> String? {
+        let toStdin: [RedirOp] = [.input, .readWrite, .dupInput, .hereDoc, .hereDocStrip, .hereString]
+        guard let r = redirections.last(where: { ($0.fd ?? 0) == 0 && toStdin.contains($0.op) }) else { return nil }
+        switch r.op {
+        case .hereDoc, .hereDocStrip:
+            guard let body = r.hereDoc?.body else { return nil }
+            var text = ""
+            for p in body.parts {
+                switch p {
+                case .literal(let t), .quoted(let t): text += t
+                case .param(let pe):
+                    guard let v = knownValue(pe) else { return nil }
+                    text += v
+                default: return nil
+                }
+            }
+            return text
+        case .hereString:
+            return staticFields(r.target).flatMap { $0.count == 1 ? $0[0] + "\n" : nil }
+        default:
+            return nil
         }
     }
 
