@@ -348,6 +348,16 @@ public final class PolicyEngine {
             if recursive && followsSymlinks(argv), let d = symlinkEscape(under: use.path, access: use.access) {
                 return d
             }
+            if use.isUnbounded && use.access == .read && settings.kernel == .required {
+                // Files named only by its input (`find … | xargs grep`): nothing here can bound
+                // them, but with kernel = "required" the program runs only under the kernel
+                // layer, which holds its reads to [paths] (its reported gaps, W015, hold for
+                // every interpreter the policy allows too). Writes stay refused: the kernel
+                // cannot tell a protected file inside a writable tree from any other.
+                trace?.add(.path, depth: depth, use.raw, nil,
+                           note: "files known only when it runs: reads held to [paths] by the kernel layer (kernel = \"required\")")
+                continue
+            }
             if use.isUnbounded {
                 // The analyser cannot bound what it touches: that includes every protected path.
                 return Decision(.deny, rule: "paths", "\(name): \(use.raw.hasPrefix("<unknown: ") ? String(use.raw.dropFirst(10).dropLast()) : use.raw); aegish cannot tell which files it would touch")
