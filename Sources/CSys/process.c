@@ -18,6 +18,10 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <poll.h>
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 #ifndef CSYS_SPAWN_FORK
 #include <sched.h>
 #include <sys/mman.h>
@@ -296,6 +300,20 @@ pid_t aegish_fork(void) {
 }
 
 // MARK: - wait
+
+int aegish_wait_child_or_fd(pid_t pid, int fd) {
+    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pfd < 0) return 0;
+    struct pollfd p[2] = {{.fd = pfd, .events = POLLIN}, {.fd = fd, .events = POLLIN}};
+    int r = poll(p, 2, -1);
+    int e = errno;
+    close(pfd);
+    if (r < 0) {
+        errno = e;
+        return -1;
+    }
+    return (p[1].revents & (POLLIN | POLLERR | POLLHUP)) ? 1 : 0;
+}
 
 pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped) {
     int st = 0;

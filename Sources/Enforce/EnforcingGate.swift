@@ -195,6 +195,8 @@ public final class EnforcingGate: Gate {
 
     /// The shell waits for every program only when its end is recorded ([audit] exit_status).
     public var wantsCompletion: Bool { (log?.config.exitStatus ?? false) || policyGate.wantsCompletion }
+    public var pendingServiceFD: Int32? { policyGate.pendingServiceFD }
+    public func startPendingService() { policyGate.startPendingService() }
 
     public func finished(_ request: GateRequest, _ c: GateCompletion) {
         guard let id = runningEvent, let log else { return }

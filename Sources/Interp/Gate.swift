@@ -87,6 +87,12 @@ public protocol Gate: AnyObject {
     /// with the shell. Otherwise the last program of a `-c` string or a subshell replaces the
     /// shell's process (TailExec.swift). Asked after `sandbox(for:)` and `childEnvironment`.
     var wantsCompletion: Bool { get }
+    /// A descriptor the shell watches while it waits for a program it started: when it becomes
+    /// readable, the gate's service must start (`startPendingService`). The session proxy's
+    /// listener, whose helper process starts only when a program first connects. nil: none.
+    var pendingServiceFD: Int32? { get }
+    /// Starts the pending service now (before the shell forks, or when its descriptor is ready).
+    func startPendingService()
     /// The kernel sandbox an allowed `.exec` runs in (Sandbox.swift), asked right before it starts.
     func sandbox(for request: GateRequest) -> Sandbox
     /// The policy's name, for the interactive prompt and banner; nil if there is none.
@@ -107,6 +113,8 @@ extension Gate {
     }
     public func finished(_ request: GateRequest, _ completion: GateCompletion) {}
     public var wantsCompletion: Bool { false }
+    public var pendingServiceFD: Int32? { nil }
+    public func startPendingService() {}
     public func sandbox(for request: GateRequest) -> Sandbox { .none }
     public var policyName: String? { nil }
     public func completionAllows(_ request: GateRequest) -> Bool {

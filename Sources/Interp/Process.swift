@@ -9,6 +9,9 @@ extension Shell {
     /// Forks a subshell that runs `body` and exits with its status. Returns the child's pid
     /// (or -1 after printing an error). `placement`: its process group under job control.
     func forkSubshell(_ placement: Placement = .shellGroup, _ body: () throws -> Int32) -> pid_t {
+        // A subshell's programs may need the gate's service while this process is busy elsewhere
+        // (reading a substitution, starting the rest of a pipeline): started now, not on demand.
+        if gate.pendingServiceFD != nil { gate.startPendingService() }
         let pid = aegish_fork()
         if pid < 0 {
             warnAt("fork: \(Sys.errorString(errno))")
@@ -59,6 +62,16 @@ extension Shell {
             // A signal that arrived while the child was being started (all signals blocked) did
             // not interrupt anything yet: pass it on before blocking in wait.
             forwardSignals(to: pid)
+            if let fd = gate.pendingServiceFD {
+                // The program may be waiting on the service (a connection to the proxy's
+                // listener): start it when that happens, keep waiting otherwise.
+                let ready = aegish_wait_child_or_fd(pid, fd)
+                if ready == 1 { gate.startPendingService(); continue }
+                if ready < 0 {   // a signal (forwarded at the top of the loop), or poll failed
+                    if aegish_errno() != EINTR { gate.startPendingService() }
+                    continue
+                }
+            }
             let r = aegish_wait(pid, 0, &code, &sig, &stopped)
             if r == pid {
                 lastWaitSignal = sig != 0 ? sig : nil

@@ -244,6 +244,8 @@ extension Shell {
         // Under job control the program is a job of its own, given the terminal (in the child,
         // before exec: see aegish_set_job_terminal).
         let pgid: pid_t = jobControl != nil ? 0 : -1
+        // Under job control the shell waits in waitJob, which does not watch the gate's service.
+        if jobControl != nil && gate.pendingServiceFD != nil { gate.startPendingService() }
         // The Landlock ruleset the gate built; the child applies it right before exec.
         var ruleset: Int32 = -1
         if case .ruleset(let fd) = sandbox { ruleset = fd }

@@ -27,6 +27,10 @@ public final class KernelSandbox {
     private var rulesets: [String: Int32] = [:]
     private var proxy: ProxyHandle? = nil
     private var proxyFailure: String? = nil
+    /// The proxy's listener while its helper has not started (-1 otherwise).
+    private var lazyListener: Int32 = -1
+    /// The process that started the helper (its parent; a forked subshell is not).
+    private var proxyParent: pid_t = -1
     /// Writes warnings (best-effort downgrades that happen after start).
     public var warn: (String) -> Void = { line in
         var s = line + "\n"
@@ -297,8 +301,29 @@ public final class KernelSandbox {
 
     // MARK: The proxy
 
-    /// Whether this process started a proxy helper (its child).
-    public var proxyRunning: Bool { (proxy?.pid ?? -1) > 0 }
+    /// Whether this process started a proxy helper (its child), or has a listener whose helper it
+    /// must still start: either way the shell must outlive the programs it starts.
+    public var proxyRunning: Bool { ((proxy?.pid ?? -1) > 0 && proxyParent == getpid()) || lazyListener >= 0 }
+
+    /// The listener to watch while waiting for a program (Gate.pendingServiceFD).
+    public var pendingProxyListener: Int32? { lazyListener >= 0 ? lazyListener : nil }
+
+    /// Starts the helper on the pending listener. Fails closed: if it cannot start, the listener
+    /// is closed and programs' connections are refused.
+    public func startPendingProxy() {
+        guard lazyListener >= 0, let port = proxy?.port else { return }
+        let listener = lazyListener
+        lazyListener = -1
+        defer { close(listener) }
+        switch startProxyHelper(listener: listener, port: port, engine: engine, shellPath: shellPath, abi: abi) {
+        case .success(let h):
+            proxy = h
+            proxyParent = getpid()
+        case .failure(let e):
+            proxyFailure = e.message
+            warn("aegish: the network proxy could not start (\(e.message)); connections through it are refused")
+        }
+    }
 
     /// The session's proxy port, starting the proxy on first use; nil if it cannot start.
     func proxyPort() -> UInt16? {
@@ -308,8 +333,11 @@ public final class KernelSandbox {
             proxy = ProxyHandle(port: port, pid: -1)
             return port
         }
-        switch startProxy(engine: engine, shellPath: shellPath, abi: abi) {
-        case .success(let h): proxy = h; return h.port
+        switch openProxyListener() {
+        case .success(let l):
+            lazyListener = l.fd
+            proxy = ProxyHandle(port: l.port, pid: -1)
+            return l.port
         case .failure(let e): proxyFailure = e.message; return nil
         }
     }

@@ -56,6 +56,8 @@ public final class PolicyGate: Gate {
     /// program that replaced the process could not take it down (its Landlock domain is scoped
     /// against signalling outside itself), so the shell waits and exits itself.
     public var wantsCompletion: Bool { kernel.proxyRunning }
+    public var pendingServiceFD: Int32? { kernel.pendingProxyListener }
+    public func startPendingService() { kernel.startPendingProxy() }
 
     public func sandbox(for request: GateRequest) -> Sandbox {
         kernel.sandbox(for: request)

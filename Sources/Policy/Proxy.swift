@@ -15,8 +15,11 @@ import CSys
 //
 // It is a helper process: aegish itself, started with `--proxy-helper` through the single spawn
 // point (a fork of the whole shell would cost milliseconds; clone+exec blocks the shell for a
-// fraction of that) when the first program that may use the network starts. The listener is
-// created by the shell, so the port is known and connections queue before the helper runs. The
+// fraction of that). The listener is created by the shell when the first sandboxed program
+// starts, so the port is known and connections queue before the helper runs; the helper itself
+// starts only when a program first connects (the shell watches the listener while it waits,
+// Gate.pendingServiceFD), or before the shell forks or hands its terminal to a job — most
+// commands never use the network and never pay for it (~0.5 ms). The
 // helper runs in its own session, without aegish's setgid group, under a Landlock ruleset that
 // lets it neither write nor execute anything, and is killed when the shell that started it
 // exits (PR_SET_PDEATHSIG). It forks one handler per connection.
@@ -30,15 +33,27 @@ struct ProxyError: Error {
     var message: String
 }
 
-/// Starts the session's proxy: aegish (`shellPath`) in helper mode, deciding hosts by the
-/// policy's [network] rules. `abi`: the running Landlock ABI, for the helper's own ruleset.
-func startProxy(engine: PolicyEngine, shellPath: String, abi: Int) -> Result<ProxyHandle, ProxyError> {
+/// The proxy's listener on 127.0.0.1 (an ephemeral port), created by the shell so that the port
+/// is known, and connections queue, before any helper runs. Close-on-exec, above the script's
+/// descriptors, marked internal (no redirection can reach it).
+func openProxyListener() -> Result<(fd: Int32, port: UInt16), ProxyError> {
     var port: Int32 = 0
     let listener = aegish_tcp_listen_loopback(&port)
     guard listener >= 0 else {
         return .failure(ProxyError(message: "cannot listen on 127.0.0.1: \(errnoText(aegish_errno()))"))
     }
-    defer { close(listener) }
+    let fd = aegish_dup_cloexec(listener, 300)
+    close(listener)
+    guard fd >= 0 else { return .failure(ProxyError(message: "cannot keep the proxy's listener (\(errnoText(aegish_errno())))")) }
+    _ = aegish_fd_set_internal(fd, 1)
+    return .success((fd, UInt16(port)))
+}
+
+/// Starts the session's proxy helper on `listener`: aegish (`shellPath`) in helper mode,
+/// deciding hosts by the policy's [network] rules. `abi`: the running Landlock ABI, for the
+/// helper's own ruleset. The caller keeps (and closes) its copy of the listener.
+func startProxyHelper(listener: Int32, port: UInt16, engine: PolicyEngine, shellPath: String,
+                      abi: Int) -> Result<ProxyHandle, ProxyError> {
     let null = open("/dev/null", O_RDWR | O_CLOEXEC)
     guard null >= 0 else { return .failure(ProxyError(message: "cannot open /dev/null: \(errnoText(aegish_errno()))")) }
     defer { close(null) }
@@ -68,11 +83,11 @@ func startProxy(engine: PolicyEngine, shellPath: String, abi: Int) -> Result<Pro
         }
     }
     guard pid > 0 else { return .failure(ProxyError(message: "cannot start \(shellPath) --proxy-helper: \(errnoText(err))")) }
-    return .success(ProxyHandle(port: UInt16(port), pid: pid))
+    return .success(ProxyHandle(port: port, pid: pid))
 }
 
 /// `aegish --proxy-helper PARENT PORT OUTSIDE --allow HOST… --deny HOST…`: the proxy process
-/// (started by startProxy, never by hand). Never returns.
+/// (started by startProxyHelper, never by hand). Never returns.
 public func runProxyHelper(_ args: [String]) -> Never {
     guard args.count >= 4, let parent = pid_t(args[0]), let port = Int(args[1]), let outside = Verdict(args[2]),
           args[3] == "--allow", let split = args.firstIndex(of: "--deny") else {

@@ -74,6 +74,11 @@ pid_t aegish_fork(void);
 /// signal (0 if exited normally); *stopped: 0 exited/killed, 1 stopped (stop signal in *sig),
 /// 2 continued (WCONTINUED; *sig = SIGCONT). Any out-pointer may be NULL.
 pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped);
+/// Blocks until child `pid` can be reaped or `fd` is readable, without reaping: 1 when `fd` is
+/// readable, 0 when the child is done (or cannot be watched: the caller then waits as usual),
+/// -1 with errno EINTR when a signal arrived. For a service the gate starts only when a program
+/// first uses it (the session proxy's listener).
+int aegish_wait_child_or_fd(pid_t pid, int fd);
 
 /// Give the terminal `fd` to process group `pgid` (tcsetpgrp with SIGTTOU blocked, so a
 /// background shell can do it without being stopped). Returns 0 or -1 with errno.

@@ -176,11 +176,13 @@ func builtinExec(_ sh: Shell, _ argv: [String]) throws -> Int32 {
     // the caller arranges by not restoring them (see Simple.swift: exec is handled there too).
     guard argv.count > 1 else { return 0 }
     let args = Array(argv.dropFirst())
-    // aegish never replaces itself with an unchecked program: the command runs as a child under
-    // the same gate, and the shell then exits with its status.
+    // aegish never replaces itself with an unchecked program: the command goes through the same
+    // gate, replaces the shell only where a last command would (TailExec.swift), and otherwise
+    // runs as a child, the shell then exiting with its status.
     let status: Int32
     if let b = builtins[args[0]] { status = try b(sh, args) } else {
-        status = try sh.runExternal(args, assignments: [], pos: Pos(line: sh.currentLine, column: 0))
+        status = try sh.runExternal(args, assignments: [], pos: Pos(line: sh.currentLine, column: 0),
+                                    tail: sh.mayExecInPlace)
     }
     throw Flow.exit(status)
 }
