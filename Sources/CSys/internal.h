@@ -24,4 +24,8 @@ void csys_reset_signals_for_subshell(void);
 /// Async-signal-safe (two system calls). Returns 0 or the errno value.
 int csys_landlock_enforce(int ruleset);
 
+/// Puts the calling child in its own user and mount namespace with aegish bound over the shells
+/// set by aegish_set_shell_redirect (shellns.c). Best effort, async-signal-safe.
+void csys_redirect_shells_in_child(void);
+
 #endif

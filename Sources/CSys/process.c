@@ -52,7 +52,10 @@ static int drop_enforcement_group(void) {
 static int sandbox_apply_in_child(int ruleset) {
     int e = drop_enforcement_group();
     if (e != 0) return e;
-    if (ruleset >= 0) return csys_landlock_enforce(ruleset);
+    if (ruleset >= 0) {
+        csys_redirect_shells_in_child();   // best effort, before the domain forbids mounting
+        return csys_landlock_enforce(ruleset);
+    }
     return 0;
 }
 

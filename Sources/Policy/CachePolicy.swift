@@ -66,8 +66,8 @@ import RateLimit
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
 // Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan];
-// 7: [policy] kernel; 8: [audit] exit_status), so an older cache is ignored.
-let cacheMagic: [UInt8] = Array("aegish-compiled-policy 8\n".utf8)
+// 7: [policy] kernel; 8: [audit] exit_status; 9: [policy] kernel_shells), so an older cache is ignored.
+let cacheMagic: [UInt8] = Array("aegish-compiled-policy 9\n".utf8)
 
 /// The directories consulted while resolving names, in first-use order.
 final class DepRecorder {
@@ -501,6 +501,7 @@ struct BlobWriter {   // internal: CacheScan.swift extends it
     /// `[policy] kernel` (issue 7), last so that other additions do not interleave with it.
     mutating func kernel(_ p: Policy) {
         u8(p.kernel == .required ? 0 : p.kernel == .bestEffort ? 1 : 2)
+        u8(p.kernelShells == .aegish ? 0 : 1)
     }
 
     mutating func supervisor(_ c: SupervisorConfig?) {
@@ -778,6 +779,11 @@ struct BlobReader {
         case 0: p.kernel = .required
         case 1: p.kernel = .bestEffort
         case 2: p.kernel = .off
+        default: return false
+        }
+        switch u8() {
+        case 0: p.kernelShells = .aegish
+        case 1: p.kernelShells = .refuse
         default: return false
         }
         return ok

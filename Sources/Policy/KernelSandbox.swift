@@ -165,6 +165,9 @@ public final class KernelSandbox {
         } else {
             out.append("network: no TCP connections (network.allow is empty)")
         }
+        out.append(engine.settings.kernelShells == .aegish
+                   ? "shells: sh, bash, dash … that a program starts are aegish, which checks their commands (kernel_shells)"
+                   : "shells: a program cannot start sh, bash, dash … (kernel_shells = \"refuse\")")
         for gap in notEnforced() { out.append("not enforced: " + gap) }
         return out
     }
@@ -204,6 +207,7 @@ public final class KernelSandbox {
         }
         let key = extra.joined(separator: "\u{0}")
         if let fd = rulesets[key] { return .ruleset(fd) }
+        if rulesets.isEmpty { redirectShells() }
         switch build(plan, extra: extra) {
         case .success(let fd):
             rulesets[key] = fd
@@ -232,6 +236,24 @@ public final class KernelSandbox {
             out.append(c)
         }
         return out.sorted()
+    }
+
+    /// The shells a sandboxed program's `sh -c` may reach, bound over by aegish in the program's
+    /// own namespaces (CSys shellns.c): the POSIX-style shells that exist here, by canonical path
+    /// (/bin/sh → /usr/bin/dash). Not for an agent that runs as the overflow uid ("nobody"): in
+    /// the namespace, only its own uid is mapped and every other owner shows as that uid, so a
+    /// nested aegish could not tell root's policy from one the agent owns.
+    private func redirectShells() {
+        guard engine.settings.kernelShells == .aegish, getuid() != overflowUID() else { return }
+        var targets: [String] = []
+        for dir in ["/bin", "/usr/bin", "/usr/local/bin"] {
+            for name in redirectedShells {
+                let c = canonicalPath(dir + "/" + name, cwd: "/")
+                guard c != shellPath, !targets.contains(c), isRegularFile(c) else { continue }
+                targets.append(c)
+            }
+        }
+        _ = withCStrings(targets) { aegish_set_shell_redirect(shellPath, $0, Int32(min(targets.count, 16))) }
     }
 
     struct BuildError: Error { var message: String }
@@ -370,6 +392,20 @@ public final class KernelSandbox {
         out.append("AEGISH_SESSION_PROXY=127.0.0.1:\(port)")
         return out
     }
+}
+
+/// Shells whose language aegish speaks (zsh, fish and csh stay refused by the kernel domain).
+let redirectedShells = ["sh", "bash", "dash", "ash", "ksh", "mksh", "posh", "yash", "rbash"]
+
+func overflowUID() -> uid_t {
+    guard let text = readSmallTextFile("/proc/sys/kernel/overflowuid", limit: 64),
+          let v = UInt32(String(text.filter { $0.isNumber })) else { return 65534 }
+    return v
+}
+
+func isRegularFile(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
 }
 
 /// Proxy settings a program could read; the session's replace them (NO_PROXY included: a host

@@ -186,7 +186,7 @@ struct PolicyReader {
                         "supervisor", "scan"]
         checkKeys(root, [], "the top level", allowed: sections) { key in
             switch key {
-            case "name", "default", "path", "workspace", "workspace_programs", "kernel": return "\"\(key)\" belongs in [policy]"
+            case "name", "default", "path", "workspace", "workspace_programs", "kernel", "kernel_shells": return "\"\(key)\" belongs in [policy]"
             case "commands": return "write each command as [[command]]"
             case "tests": return "write each test as [[test]]"
             case "read", "write", "deny", "outside": return "\"\(key)\" belongs in [paths] or [network]"
@@ -240,7 +240,13 @@ struct PolicyReader {
 
     mutating func readPolicy(_ t: TOMLTable, into policy: inout Policy) {
         let base: TOMLPath = [.key("policy")]
-        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace", "workspace_programs", "kernel"])
+        checkKeys(t, base, "[policy]", allowed: ["name", "default", "path", "workspace", "workspace_programs", "kernel",
+                                                 "kernel_shells"])
+        if let k = string(t, "kernel_shells", base + [.key("kernel_shells")], "policy.kernel_shells") {
+            if let m = KernelShells(rawValue: k) { policy.kernelShells = m } else {
+                problem(base + [.key("kernel_shells")], "policy.kernel_shells: invalid value \"\(k)\"; use \"aegish\" or \"refuse\"")
+            }
+        }
         if let k = string(t, "kernel", base + [.key("kernel")], "policy.kernel") {
             if let m = KernelMode(rawValue: k) { policy.kernel = m } else { problem(base + [.key("kernel")], "policy.kernel: invalid value \"\(k)\"; use \"required\", \"best-effort\" or \"off\"") }
         }

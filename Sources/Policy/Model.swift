@@ -64,6 +64,8 @@ public struct Policy: Sendable {
     /// Absent: best-effort, so a policy written before the kernel layer keeps working on a kernel
     /// without Landlock (and says so); the example policy sets "required".
     public var kernel: KernelMode = .bestEffort
+    /// `[policy] kernel_shells`: what a sandboxed program's `/bin/sh` (and bash, dash, …) is.
+    public var kernelShells: KernelShells = .aegish
     /// `[supervisor]`: who answers `ask` (LoadSupervisor.swift). nil: nobody, so `ask` is refused.
     public var supervisor: SupervisorConfig? = nil
     /// `[scan]`: code scanned before an interpreter runs it, package installs checked. nil: none.
@@ -85,6 +87,15 @@ public struct Policy: Sendable {
     /// Where the policy was loaded from.
     public var file: String = ""
     public init() {}
+}
+
+/// What a shell started from inside a sandboxed program is (CSys shellns.c).
+public enum KernelShells: String, Sendable {
+    /// aegish, bound over the system's shells in the program's own namespaces: `make` recipes,
+    /// `sh -c` from any program, run under the same policy.
+    case aegish
+    /// Nothing: the kernel domain refuses to execute them (EACCES), and the program fails.
+    case refuse
 }
 
 /// How the kernel layer is used (KernelRules.swift, KernelSandbox.swift).

@@ -256,6 +256,19 @@ final class KernelRulesTests: XCTestCase {
         }
     }
 
+    func testKernelShellsKeyLoadsAndIsCached() throws {
+        let base = "[policy]\nname = \"k\"\n"
+        XCTAssertEqual(try parsePolicy(base, file: "t.toml").kernelShells, .aegish, "absent: shells come back to aegish")
+        for (text, mode) in [("aegish", KernelShells.aegish), ("refuse", .refuse)] {
+            let p = try parsePolicy(base + "kernel_shells = \"\(text)\"\n", file: "t.toml")
+            XCTAssertEqual(p.kernelShells, mode)
+            XCTAssertEqual(decodeCachedPolicy(encodeCachedPolicy(p))?.kernelShells, mode, "cache round trip")
+        }
+        XCTAssertThrowsError(try parsePolicy(base + "kernel_shells = \"bash\"\n", file: "t.toml")) { e in
+            XCTAssertTrue("\(e)".contains("policy.kernel_shells"), "\(e)")
+        }
+    }
+
     // MARK: the session sandbox
 
     func request(_ program: String) -> GateRequest {

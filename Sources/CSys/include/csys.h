@@ -135,6 +135,12 @@ int aegish_landlock_add_port(int ruleset, unsigned long long port, unsigned long
 /// Applies `ruleset` to the calling process (no_new_privs, then landlock_restrict_self). For tests
 /// and helpers: aegish itself never restricts itself. 0 or -1 with errno.
 int aegish_landlock_enforce(int ruleset);
+/// Shells that come back to aegish inside sandboxed programs (shellns.c): every later
+/// aegish_spawn_sandboxed / aegish_exec_sandboxed with a ruleset first puts the program in a
+/// user and mount namespace of its own where `aegish` is bind-mounted over each of `targets`
+/// (canonical paths of existing shell binaries). n = 0 turns it off. Returns 0, or -1 if a path
+/// is too long or there are more than 16.
+int aegish_set_shell_redirect(const char *aegish, const char *const targets[], int n);
 /// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
 int aegish_no_new_privs(void);
 

@@ -1,0 +1,82 @@
+// Shells inside sandboxed programs come back to aegish: between fork and exec, a program that
+// gets a Landlock ruleset is also put in a user and mount namespace of its own in which aegish
+// is bind-mounted over the system's shells (/bin/sh → dash, bash, …). `make` recipes,
+// `subprocess.run(..., shell=True)`, `npm run`, git aliases and hooks then run aegish, which
+// checks every command they contain under the same policy, inside the same kernel domain,
+// instead of failing with EACCES at a shell the domain does not let them execute.
+//
+// Only the calling user's own uid and gid are mapped (an unprivileged process can map nothing
+// else), so files of other users show the overflow uid inside; the namespace gives the program
+// capabilities over that mount namespace alone, which the Landlock domain applied next forbids
+// it to change (a sandboxed process cannot mount or pivot_root). Setting up is best effort: if
+// user namespaces are unavailable the program runs as before, where a shell is simply refused by
+// the kernel domain — never a shell outside aegish.
+//
+// Async-signal-safe: system calls on memory prepared by the parent.
+#define _GNU_SOURCE
+#include "csys.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { MAX_SHELLS = 16, MAX_PATH = 4096 };
+
+static char shell_source[MAX_PATH];
+static char shell_targets[MAX_SHELLS][MAX_PATH];
+static int shell_count = 0;
+
+int aegish_set_shell_redirect(const char *aegish, const char *const targets[], int n) {
+    shell_count = 0;
+    if (!aegish || n <= 0) return 0;
+    if (strlen(aegish) >= MAX_PATH || n > MAX_SHELLS) return -1;
+    strcpy(shell_source, aegish);
+    for (int i = 0; i < n; i++) {
+        if (!targets[i] || strlen(targets[i]) >= MAX_PATH) return -1;
+        strcpy(shell_targets[i], targets[i]);
+    }
+    shell_count = n;
+    return 0;
+}
+
+static int write_file(const char *path, const char *text, size_t len) {
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t w = syscall(SYS_write, fd, text, len);
+    syscall(SYS_close, fd);
+    return w == (ssize_t)len ? 0 : -1;
+}
+
+/// "N N 1" for id N, without stdio.
+static size_t id_map(char *out, unsigned id) {
+    char digits[16];
+    int n = 0;
+    do { digits[n++] = (char)('0' + id % 10); id /= 10; } while (id && n < 15);
+    size_t len = 0;
+    for (int k = 0; k < 2; k++) {
+        for (int i = n - 1; i >= 0; i--) out[len++] = digits[i];
+        out[len++] = ' ';
+    }
+    out[len++] = '1';
+    return len;
+}
+
+void csys_redirect_shells_in_child(void) {
+    if (shell_count == 0) return;
+    unsigned uid = (unsigned)syscall(SYS_getuid), gid = (unsigned)syscall(SYS_getgid);
+    if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS) != 0) return;
+    char map[48];
+    if (write_file("/proc/self/setgroups", "deny", 4) != 0) return;
+    if (write_file("/proc/self/uid_map", map, id_map(map, uid)) != 0) return;
+    if (write_file("/proc/self/gid_map", map, id_map(map, gid)) != 0) return;
+    // Nothing done here may reach the parent's namespace.
+    if (syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return;
+    for (int i = 0; i < shell_count; i++) {
+        syscall(SYS_mount, shell_source, shell_targets[i], NULL, MS_BIND, NULL);
+    }
+}
