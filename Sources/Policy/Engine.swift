@@ -844,7 +844,15 @@ func patternMatchesOptionsAnywhere(_ pattern: String, _ args: [String], withValu
 /// Shell programs: never started by a program aegish runs (aegish runs shells itself).
 let shellProgramNames: Set<String> = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "posh", "yash", "rbash", "fish", "csh", "tcsh"]
 
-func basename(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
+/// The last non-empty component ("" for "/" or ""), by bytes: this runs for every program of the
+/// kernel plan and every argv, where `split` costs a generic array of substrings each time.
+func basename(_ p: String) -> String {
+    var u = p.utf8[...]
+    while let l = u.last, l == 0x2F { u = u.dropLast() }
+    if u.isEmpty { return p }   // no component: as split(separator:) would leave it
+    if let slash = u.lastIndex(of: 0x2F) { u = u[u.index(after: slash)...] }
+    return String(Substring(u))
+}
 
 /// The names in a directory (without . and ..), nil if it cannot be listed.
 func directoryEntries(_ dir: String) -> Set<String>? {

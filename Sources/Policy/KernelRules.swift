@@ -192,7 +192,9 @@ let dynamicLoaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1
 func companions(of binary: String) -> [String] {
     let base = basename(binary)
     if base == "git" { return ["/usr/lib/git-core", "/usr/libexec/git-core"] }
-    if base.contains("gcc") || base.contains("g++") || ["cc", "c++", "cpp"].contains(base) {
+    // Byte searches: String.contains(String) goes through generic string processing, and this
+    // runs for each of a policy's programs at the first exec of every session.
+    if containsBytes(base, "gcc") || containsBytes(base, "g++") || base == "cc" || base == "c++" || base == "cpp" {
         return ["/usr/lib/gcc", "/usr/libexec/gcc", "as", "ld"]
     }
     if base.hasPrefix("clang") { return ["as", "ld", "ld.lld"] }
@@ -203,6 +205,16 @@ func companions(of binary: String) -> [String] {
         if lastComponent(dir) == "bin" { return [parentPath(dir) + "/pkg/tool"] }
     }
     return []
+}
+
+func containsBytes(_ s: String, _ needle: String) -> Bool {
+    let h = Array(s.utf8), n = Array(needle.utf8)
+    guard !n.isEmpty, h.count >= n.count else { return n.isEmpty }
+    outer: for i in 0...(h.count - n.count) {
+        for j in 0..<n.count where h[i + j] != n[j] { continue outer }
+        return true
+    }
+    return false
 }
 
 /// One look at each program of the execute set: open, fstat (is it trusted?), read the `#!`
