@@ -210,16 +210,12 @@ public func hostName() -> String {
     return String(cString: buf)
 }
 
+/// The user's name from /etc/passwd; nil for a user it does not list (the record then names the
+/// uid). Never NSS: aegish is linked fully static, where glibc reaches any module other than
+/// files and dns with dlopen, and that crashes the process (seen: `passwd: files systemd` and a
+/// uid /etc/passwd does not list killed every start of an audited shell with SIGSEGV).
 public func userName(uid: uid_t) -> String? {
-    // /etc/passwd first: in the static binary getpwuid goes through NSS (nscd socket attempts,
-    // nsswitch.conf, then the same file), ~40 µs of every start. NSS for users the file does
-    // not list (LDAP, sssd).
-    if let name = passwdFileUserName(uid: uid) { return name }
-    var pw = passwd()
-    var result: UnsafeMutablePointer<passwd>?
-    var buf = [CChar](repeating: 0, count: 4096)
-    guard getpwuid_r(uid, &pw, &buf, buf.count, &result) == 0, result != nil, let n = pw.pw_name else { return nil }
-    return String(cString: n)
+    passwdFileUserName(uid: uid)
 }
 
 /// The name of `uid` in /etc/passwd (the first line with that uid), nil if none. A plain byte

@@ -25,7 +25,9 @@ void csys_reset_signals_for_subshell(void);
 int csys_landlock_enforce(int ruleset);
 
 /// Puts the calling child in its own user and mount namespace with aegish bound over the shells
-/// set by aegish_set_shell_redirect (shellns.c). Best effort, async-signal-safe.
-void csys_redirect_shells_in_child(void);
+/// set by aegish_set_shell_redirect (shellns.c). Async-signal-safe. 0 when done or when user
+/// namespaces are unavailable (the program runs without); an errno when the namespace was made
+/// but could not be set up (the exec must not happen).
+int csys_redirect_shells_in_child(void);
 
 #endif

@@ -53,7 +53,8 @@ static int sandbox_apply_in_child(int ruleset) {
     int e = drop_enforcement_group();
     if (e != 0) return e;
     if (ruleset >= 0) {
-        csys_redirect_shells_in_child();   // best effort, before the domain forbids mounting
+        e = csys_redirect_shells_in_child();   // before the domain forbids mounting
+        if (e != 0) return e;
         return csys_landlock_enforce(ruleset);
     }
     return 0;

@@ -22,6 +22,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,17 +67,24 @@ static size_t id_map(char *out, unsigned id) {
     return len;
 }
 
-void csys_redirect_shells_in_child(void) {
-    if (shell_count == 0) return;
+int aegish_dumpable(void) {
+    return (int)syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int csys_redirect_shells_in_child(void) {
+    if (shell_count == 0) return 0;
     unsigned uid = (unsigned)syscall(SYS_getuid), gid = (unsigned)syscall(SYS_getgid);
-    if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS) != 0) return;
+    if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS) != 0) return 0;   // unavailable: run without
+    // From here a failure would leave the program in a namespace where its ids are unmapped:
+    // refuse the exec instead (reported like an exec failure).
     char map[48];
-    if (write_file("/proc/self/setgroups", "deny", 4) != 0) return;
-    if (write_file("/proc/self/uid_map", map, id_map(map, uid)) != 0) return;
-    if (write_file("/proc/self/gid_map", map, id_map(map, gid)) != 0) return;
+    if (write_file("/proc/self/setgroups", "deny", 4) != 0) return errno ? errno : EPERM;
+    if (write_file("/proc/self/uid_map", map, id_map(map, uid)) != 0) return errno ? errno : EPERM;
+    if (write_file("/proc/self/gid_map", map, id_map(map, gid)) != 0) return errno ? errno : EPERM;
     // Nothing done here may reach the parent's namespace.
-    if (syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return;
+    if (syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return errno;
     for (int i = 0; i < shell_count; i++) {
         syscall(SYS_mount, shell_source, shell_targets[i], NULL, MS_BIND, NULL);
     }
+    return 0;
 }

@@ -119,11 +119,9 @@ final class PromptContextSource {
         self.gate = gate
         let uid = getuid()
         isRoot = uid == 0
-        if let pw = getpwuid(uid), let name = pw.pointee.pw_name {
-            user = String(cString: name)
-        } else {
-            user = shell.variable("USER") ?? String(uid)
-        }
+        // Not getpwuid: in the static binary NSS modules other than files are dlopen'ed and crash
+        // (a user /etc/passwd does not list, with `passwd: files systemd`). For the prompt only.
+        user = shell.variable("USER") ?? String(uid)
         var buf = [CChar](repeating: 0, count: 256)
         host = gethostname(&buf, buf.count - 1) == 0 ? String(cString: buf) : "localhost"
     }

@@ -242,9 +242,12 @@ public final class KernelSandbox {
     /// own namespaces (CSys shellns.c): the POSIX-style shells that exist here, by canonical path
     /// (/bin/sh → /usr/bin/dash). Not for an agent that runs as the overflow uid ("nobody"): in
     /// the namespace, only its own uid is mapped and every other owner shows as that uid, so a
-    /// nested aegish could not tell root's policy from one the agent owns.
+    /// nested aegish could not tell root's policy from one the agent owns. Nor in the setgid
+    /// deployment: after a setgid exec the process is not dumpable, /proc/self/uid_map belongs to
+    /// root, and making it dumpable would let the agent's processes ptrace a child that still
+    /// shares the shell's memory; the shells are then refused (EACCES), as with "refuse".
     private func redirectShells() {
-        guard engine.settings.kernelShells == .aegish, getuid() != overflowUID() else { return }
+        guard engine.settings.kernelShells == .aegish, getuid() != overflowUID(), aegish_dumpable() == 1 else { return }
         var targets: [String] = []
         for dir in ["/bin", "/usr/bin", "/usr/local/bin"] {
             for name in redirectedShells {

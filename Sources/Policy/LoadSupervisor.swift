@@ -65,11 +65,11 @@ extension PolicyReader {
                     problem(path, "supervisor.uid \(n) is not a valid uid")
                 }
             } else if let name = stringValue(v, path, "supervisor.uid (a user name or a number)") {
-                if let pw = getpwnam(name) {
-                    config.uid = pw.pointee.pw_uid
+                if let uid = passwdUID(name: name) {
+                    config.uid = uid
                     config.userName = name
                 } else {
-                    problem(path, "supervisor.uid: there is no user named \"\(name)\"; name an existing user or give a uid")
+                    problem(path, "supervisor.uid: /etc/passwd has no user named \"\(name)\"; name one it lists or give a uid")
                 }
             }
         }
@@ -84,4 +84,15 @@ extension PolicyReader {
         }
         policy.supervisor = config
     }
+}
+
+/// The uid /etc/passwd gives `name`. Read directly, never through NSS: in the fully static aegish,
+/// glibc dlopens NSS modules other than files and dns, and that crashes.
+func passwdUID(name: String, file: String = "/etc/passwd") -> uid_t? {
+    guard let text = readSmallTextFile(file) else { return nil }
+    for line in text.split(separator: "\n") {
+        let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        if f.count >= 3, f[0] == Substring(name), let uid = UInt32(f[2]) { return uid }
+    }
+    return nil
 }

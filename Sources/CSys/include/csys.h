@@ -141,6 +141,9 @@ int aegish_landlock_enforce(int ruleset);
 /// (canonical paths of existing shell binaries). n = 0 turns it off. Returns 0, or -1 if a path
 /// is too long or there are more than 16.
 int aegish_set_shell_redirect(const char *aegish, const char *const targets[], int n);
+/// prctl(PR_GET_DUMPABLE): 0 after a setgid exec (aegish installed setgid `aegish`), where
+/// /proc/self/uid_map belongs to root and the shell redirection cannot be set up.
+int aegish_dumpable(void);
 /// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
 int aegish_no_new_privs(void);
 
