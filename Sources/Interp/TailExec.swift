@@ -19,9 +19,9 @@ extension Shell {
 
     /// Replaces the process with the program. Returns only if that did not happen: nil when the
     /// gate wants to hear how the program ends (audit completion records, a session proxy that
-    /// must die with the shell), or the file is not one the kernel runs directly (a script without `#!` is run by aegish itself,
-    /// which must stay unrestricted for that: the normal path does it), else the status of the
-    /// failed exec (126/127, reported like a failed spawn).
+    /// must die with the shell) or the file is not one the kernel runs directly (aegish runs a
+    /// script without `#!` itself, unrestricted: the normal path does that); otherwise the status
+    /// of the failed exec (126/127, reported like a failed spawn).
     func execInPlace(path: String, argv: [String], env: [String], sandbox: Sandbox) -> Int32? {
         guard !gate.wantsCompletion, aegish_signal_pending() == 0, Sys.startsLikeProgram(path) else { return nil }
         var ruleset: Int32 = -1
