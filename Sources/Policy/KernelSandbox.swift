@@ -328,7 +328,7 @@ public final class KernelSandbox {
 
     /// Whether this process started a proxy helper (its child), or has a listener whose helper it
     /// must still start: either way the shell must outlive the programs it starts.
-    public var proxyRunning: Bool { ((proxy?.pid ?? -1) > 0 && proxyParent == getpid()) || lazyListener >= 0 }
+    public var ownsProxy: Bool { ((proxy?.pid ?? -1) > 0 && proxyParent == getpid()) || lazyListener >= 0 }
 
     /// The listener to watch while waiting for a program (Gate.pendingServiceFD).
     public var pendingProxyListener: Int32? { lazyListener >= 0 ? lazyListener : nil }

@@ -296,17 +296,11 @@ func groupsOf(_ uid: uid_t, groupFile: String, passwdFile: String) -> [gid_t]? {
             if m > 0 { for g in list.prefix(Int(m)) { add(g) } }
         }
     }
-    guard let passwd = readTextFile(passwdFile) else { return known ? groups : nil }
-    var name: Substring? = nil
-    for line in passwd.split(separator: "\n") {
-        // name:password:uid:gid:gecos:home:shell
-        let f = line.split(separator: ":", omittingEmptySubsequences: false)
-        guard f.count >= 4, let u = uid_t(f[2]), u == uid else { continue }
-        name = f[0]
-        if let g = gid_t(f[3]) { add(g) }
-        break
+    guard let entry = passwdEntry(passwdFile, { $0.count >= 4 && uid_t($0[2]) == uid }) else {
+        return known ? groups : nil
     }
-    guard let name else { return known ? groups : nil }
+    let name = entry[0]
+    if let g = gid_t(entry[3]) { add(g) }
     guard let groupText = readTextFile(groupFile) else { return nil }
     for line in groupText.split(separator: "\n") {
         // name:password:gid:member,member
@@ -355,6 +349,19 @@ func readAll(_ fd: Int32, limit: Int) -> [UInt8]? {
         bytes.append(contentsOf: buf[0..<n])
         if bytes.count > limit { errno = EFBIG; return nil }
     }
+}
+
+/// The fields (name:password:uid:gid:gecos:home:shell) of the first line of the passwd file that
+/// `match` accepts; nil if none does or the file cannot be read. Read directly, never through
+/// NSS: in the fully static aegish glibc dlopens NSS modules other than files and dns, and that
+/// crashes.
+func passwdEntry(_ passwdFile: String, _ match: ([Substring]) -> Bool) -> [Substring]? {
+    guard let text = readTextFile(passwdFile) else { return nil }
+    for line in text.split(separator: "\n") {
+        let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        if f.count >= 3, match(f) { return f }
+    }
+    return nil
 }
 
 func readTextFile(_ path: String) -> String? {

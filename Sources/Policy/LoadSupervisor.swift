@@ -86,13 +86,7 @@ extension PolicyReader {
     }
 }
 
-/// The uid /etc/passwd gives `name`. Read directly, never through NSS: in the fully static aegish,
-/// glibc dlopens NSS modules other than files and dns, and that crashes.
+/// The uid /etc/passwd gives `name` (passwdEntry: never NSS).
 func passwdUID(name: String, file: String = "/etc/passwd") -> uid_t? {
-    guard let text = readSmallTextFile(file) else { return nil }
-    for line in text.split(separator: "\n") {
-        let f = line.split(separator: ":", omittingEmptySubsequences: false)
-        if f.count >= 3, f[0] == Substring(name), let uid = UInt32(f[2]) { return uid }
-    }
-    return nil
+    passwdEntry(file, { $0[0] == Substring(name) && UInt32($0[2]) != nil }).flatMap { UInt32($0[2]) }
 }

@@ -52,10 +52,11 @@ public final class PolicyGate: Gate {
         kernel.environment(engine.childEnvironment(environment, shellPath: shellPath))
     }
 
-    /// A session proxy is a child of this process that must die with it (PR_SET_PDEATHSIG): a
-    /// program that replaced the process could not take it down (its Landlock domain is scoped
-    /// against signalling outside itself), so the shell waits and exits itself.
-    public var wantsCompletion: Bool { kernel.proxyRunning }
+    /// A session proxy (or its listener, whose helper this process must start) belongs to this
+    /// process and must end with it (PR_SET_PDEATHSIG), so the shell waits for its programs and
+    /// exits itself: with a sandboxed program in its place the helper was seen to outlive the
+    /// session (tests/kernel, "the proxy ends with the session").
+    public var wantsCompletion: Bool { kernel.ownsProxy }
     public var pendingServiceFD: Int32? { kernel.pendingProxyListener }
     public func startPendingService() { kernel.startPendingProxy() }
 

@@ -311,23 +311,28 @@ private struct Analyzer {
         guard let r = redirections.last(where: { ($0.fd ?? 0) == 0 && toStdin.contains($0.op) }) else { return nil }
         switch r.op {
         case .hereDoc, .hereDocStrip:
-            guard let body = r.hereDoc?.body else { return nil }
-            var text = ""
-            for p in body.parts {
-                switch p {
-                case .literal(let t), .quoted(let t): text += t
-                case .param(let pe):
-                    guard let v = knownValue(pe) else { return nil }
-                    text += v
-                default: return nil
-                }
-            }
-            return text
+            return r.hereDoc.flatMap { quotedText($0.body.parts) }
         case .hereString:
             return staticFields(r.target).flatMap { $0.count == 1 ? $0[0] + "\n" : nil }
         default:
             return nil
         }
+    }
+
+    /// The text of parts that are expanded but neither split nor globbed (inside "…", a
+    /// here-document's body), if it can be known now: `$NAME` gives its value exactly.
+    func quotedText(_ parts: [WordPart]) -> String? {
+        var text = ""
+        for p in parts {
+            switch p {
+            case .quoted(let t), .literal(let t): text += t
+            case .param(let pe):
+                guard let v = knownValue(pe) else { return nil }
+                text += v
+            default: return nil
+            }
+        }
+        return text
     }
 
     /// The fields of a word if they can be known without running anything; nil otherwise.
@@ -342,16 +347,8 @@ private struct Analyzer {
                 guard let h = expandTilde(name, home: home) else { return nil }
                 text += h
             case .doubleQuoted(let inner):
-                for q in inner {
-                    switch q {
-                    case .quoted(let t), .literal(let t): text += t
-                    case .param(let pe):
-                        // Quoted: the value exactly, neither split nor globbed.
-                        guard let v = knownValue(pe) else { return nil }
-                        text += v
-                    default: return nil
-                    }
-                }
+                guard let t = quotedText(inner) else { return nil }
+                text += t
             case .param(let pe):
                 // Unquoted: split and globbed when it runs; known only when that changes nothing.
                 guard let v = knownValue(pe), !v.isEmpty,
