@@ -13,8 +13,13 @@ import PackageDescription
 //   Interactive — the prompt: line editing and history (libedit), completion, PS1/PS2.
 //   CSys    — the C shims Swift cannot express (fork/exec, signals, variadics, sockets).
 //   CEdit, CEditShim — libedit (system library) and a C shim for its variadic calls.
+//   TOMLTree — a parsed TOML document as plain values (and its binary form); TOMLRead — TOMLKit
+//             → TOMLTree, linked by aegish-toml (the shell's parser process), aegishctl, tests.
+//   Digest, CSHA256 — SHA-256 from libcrypto.
 //   aegish  — the executable: invocation only.
-// The shell path imports no Foundation: startup time is a product feature.
+// The shell links no Foundation, directly or through a dependency (TOMLKit and swift-crypto both
+// bring it, with ICU): startup time is a product feature, and Foundation alone costs every start
+// ~0.3 ms. `make build` checks the binary for it.
 // The interpreter is single-threaded; dynamic exclusivity checks cost ~5% of a tight shell loop
 // and guard nothing here (static checks still apply).
 let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-prespecialize-generic-metadata"], .when(configuration: .release))]
@@ -24,33 +29,37 @@ let package = Package(
     products: [
         .executable(name: "aegish", targets: ["aegish"]),
         .executable(name: "aegishctl", targets: ["aegishctl"]),
+        .executable(name: "aegish-toml", targets: ["aegish-toml"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         .target(name: "CSys", path: "Sources/CSys"),
+        .target(name: "CSHA256", path: "Sources/CSHA256", linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "Digest", dependencies: ["CSHA256"], path: "Sources/Digest", swiftSettings: fastSettings),
+        .target(name: "TOMLTree", path: "Sources/TOMLTree", swiftSettings: fastSettings),
+        .target(name: "TOMLRead", dependencies: ["TOMLTree", .product(name: "TOMLKit", package: "TOMLKit")],
+                path: "Sources/TOMLRead"),
+        .executableTarget(name: "aegish-toml", dependencies: ["TOMLRead", "TOMLTree"], path: "Sources/aegish-toml"),
         .target(name: "Syntax", path: "Sources/Syntax"),
         .target(name: "Expand", dependencies: ["Syntax", "CSys"], path: "Sources/Expand",
                 swiftSettings: fastSettings),
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
                 swiftSettings: fastSettings),
         .target(name: "Policy", dependencies: [
-                    "Syntax", "Interp", "Audit", "RateLimit", "CSys", "Scan",
-                    .product(name: "TOMLKit", package: "TOMLKit"),
-                    .product(name: "Crypto", package: "swift-crypto"),
+                    "Syntax", "Interp", "Audit", "RateLimit", "CSys", "Scan", "TOMLTree", "Digest",
                 ], path: "Sources/Policy", swiftSettings: fastSettings),
         // The tamper-evident audit log (issue 4): records, hash chain, writer, verifier.
         .target(name: "Audit", dependencies: [
-                    "CSys", .product(name: "Crypto", package: "swift-crypto"),
+                    "CSys", "Digest",
                 ], path: "Sources/Audit", swiftSettings: fastSettings),
         // Rate limits on destructive operations, shared by every session of a user (issue 4).
         .target(name: "RateLimit", dependencies: ["CSys"], path: "Sources/RateLimit", swiftSettings: fastSettings),
         // Scanning code before an interpreter runs it, and package installs (issue 8).
         .target(name: "Scan", dependencies: [
-                    "CSys", .product(name: "Crypto", package: "swift-crypto"),
+                    "CSys", "Digest",
                 ], path: "Sources/Scan", swiftSettings: fastSettings),
         // The one seam where policy, limits and logging meet the interpreter.
         .target(name: "Enforce", dependencies: ["Interp", "Policy", "Audit", "RateLimit", "Scan", "CSys"],
@@ -69,18 +78,23 @@ let package = Package(
         // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
         // never on the shell's path.
         .executableTarget(name: "aegishctl", dependencies: [
-                              "Policy", "Syntax", "Interp", "Audit", "RateLimit", "Enforce", "CSys",
+                              "Policy", "Syntax", "Interp", "Audit", "RateLimit", "Enforce", "CSys", "TOMLRead",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ], path: "Sources/aegishctl"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], path: "Tests/SyntaxTests"),
         .testTarget(name: "ExpandTests", dependencies: ["Expand"], path: "Tests/ExpandTests"),
         .testTarget(name: "InterpTests", dependencies: ["Interp"], path: "Tests/InterpTests"),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax", "CSys"], path: "Tests/PolicyTests"),
+        // PolicyTestCase: the tests' base class, parsing policy TOML in-process.
+        .target(name: "PolicyTestSupport", dependencies: ["Policy", "TOMLRead"], path: "Tests/PolicyTestSupport"),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Interp", "Syntax", "CSys", "TOMLTree", "PolicyTestSupport"],
+                    path: "Tests/PolicyTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], path: "Tests/AuditTests"),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], path: "Tests/RateLimitTests"),
-        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit", "CSys", "Scan"],
+        .testTarget(name: "EnforceTests", dependencies: ["Enforce", "Policy", "Interp", "Audit", "RateLimit", "CSys", "Scan", "PolicyTestSupport"],
                     path: "Tests/EnforceTests"),
         .testTarget(name: "InteractiveTests", dependencies: ["Interactive", "Interp"], path: "Tests/InteractiveTests"),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"], path: "Tests/DigestTests"),
+        .testTarget(name: "TOMLTreeTests", dependencies: ["TOMLTree", "TOMLRead"], path: "Tests/TOMLTreeTests"),
         .testTarget(name: "ScanTests", dependencies: ["Scan"], path: "Tests/ScanTests"),
     ]
 )

@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import Glibc
 
 /// Why the log could not be opened or written. `description` says what happened and what to do.

@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import Glibc
 
 /// SHA-256 of a file's contents as lowercase hex, nil if it cannot be read.
@@ -14,8 +14,5 @@ public func sha256Hex(ofFile path: String) -> String? {
         if n == 0 { break }
         hasher.update(data: buf[0..<n])
     }
-    return hasher.finalize().map { b in
-        let s = String(b, radix: 16)
-        return b < 16 ? "0" + s : s
-    }.joined()
+    return hexString(hasher.finalize())
 }

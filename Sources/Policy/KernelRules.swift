@@ -329,6 +329,9 @@ extension PolicyEngine {
         }
         // aegish's own path comes from /proc/self/exe, already free of symlinks.
         addProgram(shellPath, canonical: shellPath.hasPrefix("/"))
+        // And its TOML parser: a nested aegish (`$SHELL -c` from a sandboxed program) whose
+        // compiled policy is not cached parses the policy with it (LoadTOML.swift).
+        if shellPath.hasPrefix("/") { addProgram(tomlHelperPath(forShell: shellPath)) }
         // The loaders are root's system files: granted through their symlinks (no canonical path
         // to work out at every session start).
         var loaders: [String] = []

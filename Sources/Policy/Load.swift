@@ -1,13 +1,14 @@
 // Loading the policy: TOML text → validated `Policy`, failing closed on any problem.
 //
-// TOMLKit parses; this file checks every table and key against the format described in
+// TOMLKit parses (in the aegish-toml helper, or in-process: LoadTOML.swift); this file checks
+// every table and key against the format described in
 // man/aegish-allowlist.5 and turns each problem into a `PolicyLoadError` with the line:column of
 // the offending key or value (found by `KeyLocator`, since TOMLKit reports positions only for
 // syntax errors). Values are kept as written: `~` and `$WORKSPACE` stay unexpanded for the engine.
 // The ownership check and file reading are in LoadFile.swift; [audit], [limits] and [[limit]]
 // are read in LoadAuditLimits.swift; [scan] in LoadScan.swift.
 
-import TOMLKit
+import TOMLTree
 
 /// Parses and validates policy text. `file` is used in messages and stored in `Policy.file`.
 /// Throws the first problem in file order (`PolicyLoadError`).
@@ -39,11 +40,12 @@ func checkPolicy(_ text: String, file: String) -> (policy: Policy?, problems: [P
     } }
     let root: TOMLTable
     do {
-        root = try TOMLTable(string: text)
-    } catch let e as TOMLParseError {
-        return (nil, [PolicyLoadError(file: file, line: max(e.source.begin.line, 1),
-                                      column: max(e.source.begin.column, 1),
+        root = try TOMLParser.parse(text)
+    } catch let e as TOMLSyntaxError {
+        return (nil, [PolicyLoadError(file: file, line: max(e.line, 1), column: max(e.column, 1),
                                       "invalid TOML: \(e.description)")])
+    } catch let e as TOMLHelperError {
+        return (nil, [PolicyLoadError(file: file, line: 0, column: 0, e.description)])
     } catch {
         return (nil, [PolicyLoadError(file: file, line: 0, column: 0, "invalid TOML: \(error)")])
     }

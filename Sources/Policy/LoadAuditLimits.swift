@@ -8,7 +8,7 @@
 
 import Audit
 import RateLimit
-import TOMLKit
+import TOMLTree
 
 private let auditKeys = ["enabled", "file", "fsync", "on_failure", "exit_status", "syslog", "syslog_socket", "syslog_facility",
                          "redact", "redact_extra", "redact_options", "redact_attached", "host", "lock_timeout_ms"]

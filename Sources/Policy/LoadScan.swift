@@ -11,7 +11,7 @@
 //                               allowlist per ecosystem (pypi, npm, crates, rubygems, go, apt)
 
 import Scan
-import TOMLKit
+import TOMLTree
 
 private let scanKeys = ["cache_dir", "unseen_stdin", "builtin_max_bytes", "scanner", "packages"]
     + ScanLanguage.allCases.map(\.rawValue)

@@ -11,7 +11,7 @@
 //                                             # stdin is not a terminal)
 
 import Glibc
-import TOMLKit
+import TOMLTree
 
 /// Where `ask` decisions go.
 public struct SupervisorConfig: Sendable, Equatable {

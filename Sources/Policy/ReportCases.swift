@@ -1,6 +1,6 @@
 // Regression-suite files for `aegishctl test`: TOML with `[[case]]` tables, each a command and the
-// verdict the policy must give it. Read here because TOMLKit is a dependency of this module (the
-// management tool only sees Policy).
+// verdict the policy must give it. Read here, next to the policy loader, whose
+// TOML parsing (LoadTOML.swift) and key locator it shares.
 //
 //   [[case]]
 //   name = "listing"            # optional; defaults to the command
@@ -11,7 +11,7 @@
 //   user = "agent"              # optional: the governed user (name or uid)
 //   env = { HOME = "/home/agent", TARGET = "build" }   # optional: the shell's environment
 
-import TOMLKit
+import TOMLTree
 
 public struct PolicyCase: Sendable {
     public var name: String
@@ -37,9 +37,9 @@ public struct PolicyCase: Sendable {
 public func parsePolicyCases(_ text: String, file: String) throws -> [PolicyCase] {
     let root: TOMLTable
     do {
-        root = try TOMLTable(string: text)
-    } catch let e as TOMLParseError {
-        throw PolicyLoadError(file: file, line: max(e.source.begin.line, 1), column: max(e.source.begin.column, 1),
+        root = try TOMLParser.parse(text)
+    } catch let e as TOMLSyntaxError {
+        throw PolicyLoadError(file: file, line: max(e.line, 1), column: max(e.column, 1),
                               "invalid TOML: \(e.description)")
     } catch {
         throw PolicyLoadError(file: file, line: 0, column: 0, "invalid TOML: \(error)")

@@ -11,7 +11,7 @@
 // timeout may not recur), so a cached entry is always a completed scan.
 
 import CSys
-import Crypto
+import Digest
 import Glibc
 
 public struct ScanCache: Sendable {

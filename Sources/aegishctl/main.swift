@@ -3,6 +3,11 @@
 
 import ArgumentParser
 import Foundation
+import Policy
+import TOMLRead
+
+// The policy's TOML is parsed here, in-process (the shell runs the aegish-toml helper instead).
+TOMLParser.inProcess = readTOMLThrowing
 
 struct AegishCtl: ParsableCommand {
     static let configuration = CommandConfiguration(

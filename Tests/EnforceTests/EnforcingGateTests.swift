@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Interp
@@ -9,7 +10,7 @@ import RateLimit
 
 /// The gate the shell runs under: every decision logged before anything runs, completions logged
 /// after, destructive commands counted, and every failure of the log or the state a refusal.
-final class EnforcingGateTests: XCTestCase {
+final class EnforcingGateTests: PolicyTestCase {
     var dir = ""
     var ws: String { dir + "/ws" }
     var logPath: String { dir + "/log/audit.log" }

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Interp
@@ -7,7 +8,7 @@ import Syntax
 import Audit
 
 /// `aegishctl replay`'s core (Policy/Replay.swift) on a log written by the real gate and writer.
-final class ReplayTests: XCTestCase {
+final class ReplayTests: PolicyTestCase {
     var dir = ""
     var ws: String { dir + "/ws" }
     var logPath: String { dir + "/log/audit.log" }

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Interp
@@ -9,7 +10,7 @@ import Scan
 
 /// The scan step of the enforcing gate: code an allowed interpreter would run and packages an
 /// install would fetch are checked before anything runs, findings go into the decision record.
-final class ScanStepTests: XCTestCase {
+final class ScanStepTests: PolicyTestCase {
     var dir = ""
     var ws: String { dir + "/ws" }
     var logPath: String { dir + "/log/audit.log" }

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Foundation
 import Glibc
@@ -8,7 +9,7 @@ import Policy
 
 /// The supervisor protocol and SupervisorClient against an in-process supervisor: answers, the
 /// uid check (SO_PEERCRED), timeouts, broken and malformed answers — every failure refuses.
-final class SupervisorTests: XCTestCase {
+final class SupervisorTests: PolicyTestCase {
     var dir = ""
 
     override func setUp() {

@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class ArgsTests: XCTestCase {
+final class ArgsTests: PolicyTestCase {
     private func w(_ s: String) -> [String] { s.split(separator: " ").map(String.init) }
     private func spellings(_ o: [ParsedOption]) -> [String] { o.map { x in x.value.map { "\(x.spelling)=\($0)" } ?? x.spelling } }
 

@@ -1,9 +1,10 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
 /// basename and containsBytes are byte-level rewrites of generic library calls (start-up cost);
 /// they must answer exactly as the calls they replaced.
-final class BasenameTests: XCTestCase {
+final class BasenameTests: PolicyTestCase {
     func testBasenameAgreesWithSplit() {
         func old(_ p: String) -> String { String(p.split(separator: "/").last ?? Substring(p)) }
         let cases = ["", "/", "//", "git", "/usr/bin/git", "/usr/bin/", "a//", "./x", "../y/", "/a/b c/d e",

@@ -1,8 +1,9 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
 /// The cases files of `aegishctl test` (ReportCases.swift).
-final class CtlCasesTests: XCTestCase {
+final class CtlCasesTests: PolicyTestCase {
     func testReadsCasesWithLines() throws {
         let text = """
             # a suite

@@ -1,10 +1,11 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 @testable import Policy
 
 /// The decision procedure, rule type by rule type, each with what it must allow and what it must
 /// refuse — including the ways peers get bypassed.
-final class EngineTests: XCTestCase {
+final class EngineTests: PolicyTestCase {
     var ws = ""
     var home = ""
     var engine: PolicyEngine!

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Syntax
@@ -5,7 +6,7 @@ import Syntax
 
 /// The explain trace (Trace.swift): recorded by the decision code itself, so it must never change
 /// a decision, and it must show the rules, patterns, files and hosts that made one.
-final class ExplainTests: XCTestCase {
+final class ExplainTests: PolicyTestCase {
     var ws = ""
     var engine: PolicyEngine!
 

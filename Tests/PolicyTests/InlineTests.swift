@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class InlineTests: XCTestCase {
+final class InlineTests: PolicyTestCase {
     func testAwkRunsCommands() {
         let runs = [
             #"BEGIN{system("rm x")}"#,

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import CSys
@@ -8,7 +9,7 @@ import Interp
 /// (KernelSandbox.swift). The rules are checked with a model of Landlock's semantics (`allows`):
 /// a right holds on a path when a grant on it or an ancestor has it, or a sibling grant on an
 /// ancestor covers the entry the path goes through. Real rulesets are built in the last tests.
-final class KernelRulesTests: XCTestCase {
+final class KernelRulesTests: PolicyTestCase {
     var ws = ""
     var home = ""
 

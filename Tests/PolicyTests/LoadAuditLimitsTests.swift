@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Audit
@@ -6,7 +7,7 @@ import RateLimit
 
 /// [audit], [limits] and [[limit]]: every key lands in AuditConfig / LimitConfig, every kind of
 /// mistake is a load error at its line, and the compiled-policy cache carries both.
-final class LoadAuditLimitsTests: XCTestCase {
+final class LoadAuditLimitsTests: PolicyTestCase {
     func load(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Policy? {
         do {
             return try parsePolicy(text, file: "p.toml")

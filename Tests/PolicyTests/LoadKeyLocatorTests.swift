@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class LoadKeyLocatorTests: XCTestCase {
+final class LoadKeyLocatorTests: PolicyTestCase {
     func pos(_ text: String, _ path: TOMLPath, value: Bool = false) -> [Int]? {
         guard let p = KeyLocator(text: text).position(of: path, value: value) else { return nil }
         return [p.line, p.column]

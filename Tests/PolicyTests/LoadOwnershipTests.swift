@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 @testable import Policy
@@ -5,7 +6,7 @@ import Glibc
 /// The ownership rule: a policy the governed user could change is refused. Tests run as root and
 /// simulate the governed user (uid 4242, primary group 4242, member of group 5000 "devs") with
 /// their own passwd and group files.
-final class LoadOwnershipTests: XCTestCase {
+final class LoadOwnershipTests: PolicyTestCase {
     let user: uid_t = 4242
     var base = ""
     var passwd = ""

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 import Scan
@@ -5,7 +6,7 @@ import Scan
 
 /// [scan]: every key lands in ScanConfig, each kind of mistake is a load error at its line, the
 /// compiled-policy cache carries it, and the engine answers the scan step's questions.
-final class LoadScanTests: XCTestCase {
+final class LoadScanTests: PolicyTestCase {
     func load(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Policy? {
         do { return try parsePolicy(text, file: "p.toml") } catch {
             XCTFail("policy did not load: \(error)", file: file, line: line)

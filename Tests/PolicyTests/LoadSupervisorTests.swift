@@ -1,10 +1,11 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 @testable import Policy
 
 /// [supervisor]: the keys land in SupervisorConfig, mistakes are load errors at their line, the
 /// compiled-policy cache carries it, and its socket is kept from the agent like the audit log.
-final class LoadSupervisorTests: XCTestCase {
+final class LoadSupervisorTests: PolicyTestCase {
     func load(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Policy? {
         do { return try parsePolicy(text, file: "p.toml") } catch {
             XCTFail("policy did not load: \(error)", file: file, line: line)

@@ -1,8 +1,9 @@
+import PolicyTestSupport
 import XCTest
 import Audit
 @testable import Policy
 
-final class LoadTests: XCTestCase {
+final class LoadTests: PolicyTestCase {
     /// The error `text` fails with (failing the test if it loads).
     func error(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> PolicyLoadError? {
         do {

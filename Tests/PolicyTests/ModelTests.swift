@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class ModelTests: XCTestCase {
+final class ModelTests: PolicyTestCase {
     func testPrecedenceDenyBeatsAskBeatsAllow() {
         let allow = Decision(.allow, rule: "a", "ok"), ask = Decision(.ask, rule: "b", "ask"), deny = Decision(.deny, rule: "c", "no")
         XCTAssertEqual(allow.combined(with: ask).ruleID, "b")

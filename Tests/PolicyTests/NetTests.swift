@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class NetHostTests: XCTestCase {
+final class NetHostTests: PolicyTestCase {
     func testNormalizeHost() {
         let cases: [(String, String?)] = [
             ("PyPI.ORG.", "pypi.org"),
@@ -105,7 +106,7 @@ final class NetHostTests: XCTestCase {
     }
 }
 
-final class NetTargetTests: XCTestCase {
+final class NetTargetTests: PolicyTestCase {
     var tree: TempTree!
     var env: NetEnv!
 

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
@@ -11,7 +12,7 @@ private func uses(_ cmd: String, cwd: String = W) -> [String] {
     uses(cmd.split(separator: " ").map(String.init), cwd: cwd)
 }
 
-final class OperandsTests: XCTestCase {
+final class OperandsTests: PolicyTestCase {
     func check(_ cmd: String, _ want: [String], cwd: String = W, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(Set(uses(cmd, cwd: cwd)), Set(want), cmd, file: file, line: line)
     }

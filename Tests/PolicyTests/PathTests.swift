@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 @testable import Policy
@@ -23,7 +24,7 @@ final class TempTree {
     func path(_ rel: String) -> String { root + "/" + rel }
 }
 
-final class PathTests: XCTestCase {
+final class PathTests: PolicyTestCase {
     func testLexical() {
         let cases: [(String, String, String)] = [
             ("/work/a/../b", "/", "/work/b"),

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 import Glibc
 @testable import Policy
@@ -9,7 +10,7 @@ import CSys
 /// and never written where the governed user could change it — and an engine from the cache
 /// decides exactly like one loaded from the TOML. Runs as root (ownership), for a simulated
 /// governed user, uid 4242.
-final class PolicyCacheTests: XCTestCase {
+final class PolicyCacheTests: PolicyTestCase {
     let user: uid_t = 4242
     var base = ""
     var policyPath: String { base + "/etc/p.toml" }

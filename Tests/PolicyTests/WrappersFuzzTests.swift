@@ -1,8 +1,9 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
 /// No input may crash the analysis (a trap would take the shell down).
-final class WrappersFuzzTests: XCTestCase {
+final class WrappersFuzzTests: PolicyTestCase {
     func testRandomCommandLinesDoNotCrash() {
         let progs = ["env", "xargs", "nice", "timeout", "time", "stdbuf", "setsid", "sudo", "doas", "chroot", "ionice",
                      "taskset", "chrt", "flock", "watch", "su", "runuser", "sg", "strace", "ltrace", "busybox", "nsenter",

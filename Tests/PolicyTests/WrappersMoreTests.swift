@@ -1,7 +1,8 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
-final class WrappersMoreTests: XCTestCase {
+final class WrappersMoreTests: PolicyTestCase {
     private func kinds(_ cmd: String) -> [String] {
         innerCommands(words(cmd)).map {
             switch $0 {

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import XCTest
 @testable import Policy
 
@@ -29,7 +30,7 @@ private func F(_ f: String, _ args: [String] = []) -> Inner { .shellFile(f, args
 private func I(_ lang: String, _ code: String) -> Inner { .inlineCode(language: lang, code: code) }
 private let U = "UNKNOWN"
 
-final class WrappersTests: XCTestCase {
+final class WrappersTests: PolicyTestCase {
     /// Each case: command line, expected inner commands. `.unknown` is compared by case only.
     private func check(_ table: [(String, [Inner])], file: StaticString = #filePath, line: UInt = #line) {
         for (cmd, expect) in table {

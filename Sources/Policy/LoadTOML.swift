@@ -1,0 +1,96 @@
+// Where the policy's TOML is parsed: in-process when the program links the parser (aegishctl,
+// the tests: `TOMLParser.inProcess`), else in aegish-toml, a helper beside the shell (the shell
+// does not link TOMLKit, which brings Foundation; see Sources/TOMLTree/Tree.swift).
+//
+// Only a cache miss runs the helper: a shell that finds its compiled policy never parses TOML.
+// The helper is trusted like the policy (not writable by the user the shell runs as, nor any
+// directory above it); it gets the text on a sealed memfd, an empty environment and no
+// arguments, and its answer is decoded defensively (TOMLCodec). Anything wrong is a load error,
+// and a policy that does not load refuses every command.
+
+import CSys
+import Glibc
+import TOMLTree
+
+public enum TOMLParser {
+    /// Set by programs that link TOMLRead; nil in the shell.
+    nonisolated(unsafe) public static var inProcess: ((String) throws -> TOMLTable)?
+
+    /// Parses `text`: a `TOMLSyntaxError` for invalid TOML, a `TOMLHelperError` when the helper
+    /// cannot be used.
+    static func parse(_ text: String) throws -> TOMLTable {
+        if let p = inProcess { return try p(text) }
+        return try runTOMLHelper(text).get()
+    }
+}
+
+/// The helper could not parse for us (missing, untrusted, crashed, or answered nonsense).
+public struct TOMLHelperError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Where the helper is for the shell at `shellPath`: `../libexec/aegish/aegish-toml` from the
+/// shell's directory (bin/aegish → libexec/aegish/aegish-toml, in the source tree and installed).
+public func tomlHelperPath(forShell shellPath: String) -> String {
+    canonicalPath(parentPath(shellPath) + "/../libexec/aegish/aegish-toml", cwd: "/")
+}
+
+/// The running program's own path (/proc/self/exe), nil if unreadable.
+func ownExecutablePath() -> String? {
+    var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+    return n > 0 ? String(cString: buf) : nil
+}
+
+private func runTOMLHelper(_ text: String) -> Result<TOMLTable, Error> {
+    func fail(_ m: String) -> Result<TOMLTable, Error> { .failure(TOMLHelperError(description: m)) }
+    guard let exe = ownExecutablePath() else { return fail("cannot read /proc/self/exe to find the TOML parser") }
+    let helper = tomlHelperPath(forShell: exe)
+    guard access(helper, X_OK) == 0 else {
+        return fail("the TOML parser \(helper) is missing (it is installed with aegish; reinstall, or use the compiled policy cache)")
+    }
+    // As for the policy itself: root counts as a user who owns nothing (LoadFile.swift).
+    let uid = getuid()
+    if let why = policyWritableBy(uid == 0 ? uid_t.max - 1 : uid, path: helper) {
+        return fail("the TOML parser \(helper) cannot be trusted: \(why)")
+    }
+    var text = text
+    let memfd = text.withUTF8 { aegish_sealed_copy("aegish-policy", $0.baseAddress, $0.count) }
+    guard memfd >= 0 else { return fail("cannot pass the policy to the TOML parser: \(errnoText(aegish_errno()))") }
+    defer { close(memfd) }
+    var outPipe: [Int32] = [-1, -1]
+    guard aegish_pipe(&outPipe) == 0 else { return fail("cannot create a pipe for the TOML parser") }
+    let devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)
+    defer { if devnull >= 0 { close(devnull) } }
+    let fdmap: [Int32] = [0, memfd, 1, outPipe[1], 2, devnull >= 0 ? devnull : outPipe[1]]
+    var err: Int32 = 0
+    let name = strdup("aegish-toml")
+    defer { free(name) }
+    let argv: [UnsafeMutablePointer<CChar>?] = [name, nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+    let pid = argv.withUnsafeBufferPointer { a in
+        envp.withUnsafeBufferPointer { e in
+            fdmap.withUnsafeBufferPointer { m in
+                aegish_spawn(helper, a.baseAddress, e.baseAddress, m.baseAddress, 3, "/", -1, &err)
+            }
+        }
+    }
+    close(outPipe[1])
+    defer { close(outPipe[0]) }
+    guard pid > 0 else { return fail("cannot start the TOML parser \(helper): \(errnoText(err))") }
+    let out = readAll(outPipe[0], limit: 256 << 20)
+    var code: Int32 = 0, sig: Int32 = 0
+    while aegish_wait(pid, 0, &code, &sig, nil) < 0 && aegish_errno() == EINTR {}
+    guard sig == 0, code == 0 else {
+        return fail("the TOML parser \(helper) failed (" + (sig != 0 ? "signal \(sig)" : "status \(code)") + ")")
+    }
+    guard let out else { return fail("cannot read the TOML parser's answer") }
+    do {
+        switch try TOMLCodec.decode(out) {
+        case .success(let t): return .success(t)
+        case .failure(let e): return .failure(e)
+        }
+    } catch {
+        return fail("the TOML parser's answer is malformed: \(error)")
+    }
+}
