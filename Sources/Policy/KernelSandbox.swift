@@ -247,7 +247,8 @@ public final class KernelSandbox {
     /// root, and making it dumpable would let the agent's processes ptrace a child that still
     /// shares the shell's memory; the shells are then refused (EACCES), as with "refuse".
     private func redirectShells() {
-        guard engine.settings.kernelShells == .aegish, getuid() != overflowUID(), aegish_dumpable() == 1 else { return }
+        // Cheapest first: the setgid deployment stops at aegish_dumpable, before any file is read.
+        guard engine.settings.kernelShells == .aegish, aegish_dumpable() == 1, getuid() != overflowUID() else { return }
         var targets: [String] = []
         for dir in ["/bin", "/usr/bin", "/usr/local/bin"] {
             for name in redirectedShells {
@@ -401,8 +402,9 @@ public final class KernelSandbox {
 let redirectedShells = ["sh", "bash", "dash", "ash", "ksh", "mksh", "posh", "yash", "rbash"]
 
 func overflowUID() -> uid_t {
+    // Digits by byte: Character.isNumber would consult Unicode tables at every start.
     guard let text = readSmallTextFile("/proc/sys/kernel/overflowuid", limit: 64),
-          let v = UInt32(String(text.filter { $0.isNumber })) else { return 65534 }
+          let v = UInt32(String(decoding: text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)) else { return 65534 }
     return v
 }
 
