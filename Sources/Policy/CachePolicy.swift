@@ -693,6 +693,13 @@ struct BlobReader {
         guard let at = take(n) else { return "" }
         return String(decoding: UnsafeRawBufferPointer(rebasing: raw[at..<(at + n)]), as: UTF8.self)
     }
+    /// Passes over a string without building it.
+    mutating func skipStr() { _ = take(u32()) }
+    /// Passes over a list of strings without building them.
+    mutating func skipStrs() {
+        let n = count()
+        for _ in 0..<n where ok { skipStr() }
+    }
     /// Whether the next string equals `s` (without building it).
     mutating func strEquals(_ s: String) -> Bool {
         let n = u32()
@@ -960,6 +967,19 @@ final class CompiledPolicy {
             r.pos = r.u32()
             guard r.ok else { return nil }
             return r.rule(policyFile: settings.file)
+        }
+    }
+
+    /// Rule `i`'s verdict alone (the kernel plan asks it of every rule): its id and names are
+    /// passed over, nothing else is read.
+    func ruleVerdict(_ i: Int) -> Verdict? {
+        guard i >= 0 && i < ruleCount else { return nil }
+        return bytes.withBytes { raw in
+            var r = BlobReader(raw, base: base, at: rulesAt + 4 + 4 * i)
+            r.pos = r.u32()
+            r.skipStr(); r.skipStrs()
+            let v = r.verdict()
+            return r.ok ? v : nil
         }
     }
 

@@ -175,6 +175,12 @@ public final class PolicyEngine {
         return r
     }
 
+    /// Rule `i`'s verdict, without decoding the whole rule from the cache (a damaged one: deny).
+    func ruleVerdict(_ i: Int) -> Verdict {
+        if let full { return full.commands[i].verdict }
+        return compiled?.ruleVerdict(i) ?? .deny
+    }
+
     /// Indices of the rules naming the program at canonical path `binary`.
     func rules(forBinary binary: String) -> [Int] {
         if let compiled { return compiled.rules(forBinary: binary) ?? [-1] }

@@ -309,7 +309,7 @@ extension PolicyEngine {
             for extra in interpreterChain(c, shebang: words) { addProgram(extra) }
         }
         // rulesByBinary's keys are canonical already.
-        for (binary, indices) in rulesByBinary where indices.allSatisfy({ rule($0).verdict == .allow }) {
+        for (binary, indices) in rulesByBinary where indices.allSatisfy({ ruleVerdict($0) == .allow }) {
             addProgram(binary, canonical: true)
         }
         // Companions, to a fixpoint (rustc → cc → as, ld).

@@ -33,12 +33,11 @@ public enum TOMLCodec {
         return out
     }
 
-    private static func u32(_ v: UInt32, _ out: inout [UInt8]) {
-        for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+    private static func little<T: FixedWidthInteger>(_ v: T, _ out: inout [UInt8]) {
+        for k in 0..<MemoryLayout<T>.size { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
     }
-    private static func u64(_ v: UInt64, _ out: inout [UInt8]) {
-        for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
-    }
+    private static func u32(_ v: UInt32, _ out: inout [UInt8]) { little(v, &out) }
+    private static func u64(_ v: UInt64, _ out: inout [UInt8]) { little(v, &out) }
     private static func str(_ s: String, _ out: inout [UInt8]) {
         u32(UInt32(s.utf8.count), &out)
         out.append(contentsOf: s.utf8)
@@ -95,20 +94,16 @@ public enum TOMLCodec {
             defer { i += 1 }
             return b[i]
         }
-        mutating func u32() throws(TOMLCodecError) -> UInt32 {
-            guard b.count - i >= 4 else { throw fail("truncated") }
-            var v: UInt32 = 0
-            for k in 0..<4 { v |= UInt32(b[i + k]) << (8 * k) }
-            i += 4
+        mutating func little<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) throws(TOMLCodecError) -> T {
+            let size = MemoryLayout<T>.size
+            guard b.count - i >= size else { throw fail("truncated") }
+            var v: T = 0
+            for k in 0..<size { v |= T(b[i + k]) << (8 * k) }
+            i += size
             return v
         }
-        mutating func u64() throws(TOMLCodecError) -> UInt64 {
-            guard b.count - i >= 8 else { throw fail("truncated") }
-            var v: UInt64 = 0
-            for k in 0..<8 { v |= UInt64(b[i + k]) << (8 * k) }
-            i += 8
-            return v
-        }
+        mutating func u32() throws(TOMLCodecError) -> UInt32 { try little(UInt32.self) }
+        mutating func u64() throws(TOMLCodecError) -> UInt64 { try little(UInt64.self) }
         mutating func string() throws(TOMLCodecError) -> String {
             let n = Int(try u32())
             guard b.count - i >= n else { throw fail("truncated string") }

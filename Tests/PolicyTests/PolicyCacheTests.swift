@@ -450,6 +450,15 @@ final class PolicyCacheTests: PolicyTestCase {
         XCTAssertEqual(fast.policy.audit?.path, slow.policy.audit?.path)
         XCTAssertEqual(fast.policy.limits, slow.policy.limits)
         XCTAssertEqual(fast.settings.environment.set, slow.settings.environment.set)
+        // The kernel plan reads only each rule's verdict from the cache (ruleVerdict): the same
+        // programs, grants and rules as from the policy itself.
+        let planFast = fast.compileKernelPlan(shellPath: "/bin/true"), planSlow = slow.compileKernelPlan(shellPath: "/bin/true")
+        XCTAssertFalse(planSlow.executables.isEmpty)
+        XCTAssertEqual(planFast.executables, planSlow.executables)
+        XCTAssertEqual(planFast.rules, planSlow.rules)
+        for i in 0..<slow.policy.commands.count {
+            XCTAssertEqual(fast.ruleVerdict(i), slow.policy.commands[i].verdict, "rule \(i)")
+        }
     }
 }
 
