@@ -208,8 +208,9 @@ public final class PolicyEngine {
         if let c = compiledPaths { return c }
         let p = settings
         // Expansion was checked when the policy loaded (the same HOME is part of the cache key).
+        let memo = CanonicalMemo()
         func patterns(_ list: [String]) -> [PathPattern] {
-            list.compactMap { PathPattern($0, home: home, workspace: p.workspace) }
+            list.compactMap { PathPattern($0, home: home, workspace: p.workspace, memo: memo) }
         }
         let c = CompiledPathRules(
             read: p.paths.read.map(patterns),
@@ -223,7 +224,7 @@ public final class PolicyEngine {
                 if t.hasPrefix("$WORKSPACE") { guard let w = p.workspace else { return nil }; t = w + t.dropFirst(10) }
                 let literal = t.split(separator: "/", omittingEmptySubsequences: true)
                     .prefix { !hasByte($0, "*") && !hasByte($0, "?") && !hasByte($0, "[") }
-                return (canonicalPath("/" + literal.joined(separator: "/"), cwd: "/"), text)
+                return (memo.canonical("/" + literal.joined(separator: "/")), text)
             })
         compiledPaths = c
         return c

@@ -395,6 +395,7 @@ extension PolicyEngine {
         }
         var readDenies: [String] = []
         let groups: [gid_t]?? = denyPatterns.isEmpty || governedUID == 0 ? nil : .some(programGroups())
+        let walk: ReachWalk? = governedUID == 0 ? nil : (groups ?? nil).map { ReachWalk(engine: self, groups: $0) }
         for p in denyPatterns {
             let (root, exact) = p.literalRoot
             if !exact {
@@ -403,7 +404,7 @@ extension PolicyEngine {
             }
             // A deny covering a whole write root takes it away (as decidePath does: deny first).
             writeRoots.removeAll { isWithin($0, root) }
-            guard governedUserCanReach(root, groups: groups) else { continue }
+            guard governedUID == 0 || (groups ?? nil) == nil || walk!.reaches(root) else { continue }
             if let w = writeRoots.first(where: { isWithin(root, $0) }) {
                 gaps.append(KernelGap(entry: p.text, message: "paths.deny \(p.text) is inside the writable \(w); programs can read and change it (a writable tree is granted whole, or files created in it could not be written)"))
                 continue
@@ -529,26 +530,62 @@ extension PolicyEngine {
     func governedUserCanReach(_ path: String, groups: [gid_t]?? = nil) -> Bool {
         if governedUID == 0 { return true }
         guard let programGroups = groups ?? programGroups() else { return true }   // unknown user
-        var prefix = ""
-        var parent = stat()
-        _ = stat("/", &parent)
+        return ReachWalk(engine: self, groups: programGroups).reaches(path)
+    }
+}
+
+/// governedUserCanReach's walk, remembering each directory on the way: a policy's denies share
+/// most of theirs (~/.ssh, ~/.aws, … all pass through $HOME), and each step is a stat and an
+/// ACL lookup. The state after a directory does not depend on what lies below it.
+final class ReachWalk {
+    private enum State { case decided(Bool), going(stat) }
+    private let engine: PolicyEngine
+    private let groups: [gid_t]
+    private var after: [String: State] = [:]
+
+    init(engine: PolicyEngine, groups: [gid_t]) { self.engine = engine; self.groups = groups }
+
+    /// Whether the governed user can reach `path`: search every directory on the way and read
+    /// the file itself (a missing component: whether they could create it in its parent).
+    func reaches(_ path: String) -> Bool {
         let comps = path.split(separator: "/")
-        for (i, c) in comps.enumerated() {
-            prefix += "/" + c
-            var st = stat()
-            guard stat(prefix, &st) == 0 else { return writableBy(parent) }
-            parent = st
-            if aegish_has_acl(prefix) != 0 { return true }
-            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-            let last = i == comps.count - 1
-            let need: mode_t = (isDir ? 0o1 : 0) | (last && !isDir ? 0o4 : 0)
-            if need == 0 { continue }
-            let bits: mode_t
-            if st.st_uid == governedUID { bits = (st.st_mode >> 6) & 7 }
-            else if programGroups.contains(st.st_gid) { bits = (st.st_mode >> 3) & 7 }
-            else { bits = st.st_mode & 7 }
-            if bits & need != need { return false }
+        guard !comps.isEmpty else { return true }
+        let full = "/" + comps.joined(separator: "/")
+        switch state(after: parentPath(full)) {
+        case .decided(let b): return b
+        case .going(let parent):
+            if case .decided(let b) = step(full, parent: parent, last: true) { return b }
+            return true
         }
-        return true
+    }
+
+    private func state(after prefix: String) -> State {
+        if let s = after[prefix] { return s }
+        let s: State
+        if prefix == "/" {
+            var st = stat()
+            _ = stat("/", &st)
+            s = .going(st)
+        } else if case .going(let parent) = state(after: parentPath(prefix)) {
+            s = step(prefix, parent: parent, last: false)
+        } else {
+            s = state(after: parentPath(prefix))
+        }
+        after[prefix] = s
+        return s
+    }
+
+    private func step(_ prefix: String, parent: stat, last: Bool) -> State {
+        var st = stat()
+        guard stat(prefix, &st) == 0 else { return .decided(engine.writableBy(parent)) }
+        if aegish_has_acl(prefix) != 0 { return .decided(true) }
+        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+        let need: mode_t = (isDir ? 0o1 : 0) | (last && !isDir ? 0o4 : 0)
+        if need == 0 { return .going(st) }
+        let bits: mode_t
+        if st.st_uid == engine.governedUID { bits = (st.st_mode >> 6) & 7 }
+        else if groups.contains(st.st_gid) { bits = (st.st_mode >> 3) & 7 }
+        else { bits = st.st_mode & 7 }
+        return bits & need == need ? .going(st) : .decided(false)
     }
 }

@@ -128,9 +128,15 @@ public struct PathPattern: Equatable, Sendable {
     /// nil if it cannot be expanded: `~` without a home, `$WORKSPACE` without a workspace, any
     /// other `$`, `~user`, a relative pattern, `..` after a glob, an empty pattern.
     public init?(_ pattern: String, home: String?, workspace: String?) {
+        self.init(pattern, home: home, workspace: workspace, memo: nil)
+    }
+
+    /// `memo`: shared by the patterns of one policy, so their common directories are resolved once.
+    init?(_ pattern: String, home: String?, workspace: String?, memo: CanonicalMemo?) {
         guard let e = PathPattern.expand(pattern, home: home, workspace: workspace) else { return nil }
         text = pattern
-        let prefix = canonicalPath("/" + e.literal.joined(separator: "/"), cwd: "/")
+        let literal = "/" + e.literal.joined(separator: "/")
+        let prefix = memo?.canonical(literal) ?? canonicalPath(literal, cwd: "/")
         parts = prefix.split(separator: "/").map { .literal(String($0)) } + e.rest
     }
 
@@ -325,6 +331,34 @@ func readSmallTextFile(_ path: String, limit: Int = 8 << 20) -> String? {
 func joinPathLexically(_ dir: String, _ rel: String) -> String {
     if rel.hasPrefix("/") { return rel }
     return dir.hasSuffix("/") ? dir + rel : dir + "/" + rel
+}
+
+/// `canonicalPath(_, cwd: "/")` for many absolute paths that share directories (a policy's
+/// path patterns: twenty under ~, a few under /etc): each directory is resolved once, and a path
+/// below one costs one lstat of its last component (a symlink there gets the full walk). Same
+/// results as canonicalPath: only names other than "." and ".." take the short way, and any
+/// lstat error but ENOENT falls back to the full walk.
+final class CanonicalMemo {
+    private var resolved: [String: String] = ["/": "/"]
+
+    func canonical(_ path: String) -> String {
+        if let c = resolved[path] { return c }
+        let c = resolve(path)
+        resolved[path] = c
+        return c
+    }
+
+    private func resolve(_ path: String) -> String {
+        let name = lastComponent(path)
+        guard path.hasPrefix("/"), !path.hasSuffix("/"), !name.isEmpty, name != ".", name != "..", name != "/" else {
+            return canonicalPath(path, cwd: "/")
+        }
+        let dir = canonical(parentPath(path))
+        let p = dir == "/" ? "/" + name : dir + "/" + name
+        var st = stat()
+        if lstat(p, &st) == 0 { return (st.st_mode & S_IFMT) == S_IFLNK ? canonicalPath(p, cwd: "/") : p }
+        return errno == ENOENT ? p : canonicalPath(p, cwd: "/")
+    }
 }
 
 func parentPath(_ path: String) -> String {

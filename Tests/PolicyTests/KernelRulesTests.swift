@@ -196,6 +196,35 @@ final class KernelRulesTests: PolicyTestCase {
         XCTAssertNil(cov.readRoots)
     }
 
+    func testReachWalkSharedAcrossPathsAgreesWithAFreshWalk() throws {
+        // kernelCoverage walks all denies with one ReachWalk (directories remembered); each
+        // answer must be what a walk of that path alone gives, in any order.
+        let t = ws + "/reach"
+        mkdir(t, 0o755)
+        for (d, mode, uid) in [("open", 0o755, 0), ("closed", 0o700, 0), ("closed/in", 0o755, 0),
+                               ("mine", 0o700, 65534), ("mine/sub", 0o755, 0), ("sticky", 0o1777, 0)] as [(String, mode_t, uid_t)] {
+            mkdir(t + "/" + d, mode); _ = chmod(t + "/" + d, mode); _ = chown(t + "/" + d, uid, 0)
+        }
+        for (f, mode, uid) in [("open/readable", 0o644, 0), ("open/secret", 0o600, 0), ("mine/own", 0o600, 65534),
+                               ("closed/in/x", 0o644, 0), ("sticky/theirs", 0o600, 0)] as [(String, mode_t, uid_t)] {
+            let fd = open(t + "/" + f, O_WRONLY | O_CREAT | O_CLOEXEC, mode); close(fd)
+            _ = chmod(t + "/" + f, mode); _ = chown(t + "/" + f, uid, 0)
+        }
+        let e = try engine(policy { $0.paths.deny = [] })
+        let paths = ["open", "open/readable", "open/secret", "open/missing", "open/missing/deeper", "closed",
+                     "closed/in", "closed/in/x", "closed/nothing", "mine", "mine/own", "mine/sub", "mine/sub/new",
+                     "sticky", "sticky/theirs", "sticky/new", "open/readable/below"].map { t + "/" + $0 }
+        let expected = paths.map { e.governedUserCanReach($0) }
+        // Not reachable: a 0600 file of root's, a missing name in a directory the user cannot
+        // write, a 0700 directory of root's and all below it, a missing name under it.
+        XCTAssertEqual(expected, [true, true, false, false, false, false, false, false, false, true, true, true, false,
+                                  true, false, true, false], "the cases differ as intended")
+        for order in [Array(paths.indices), paths.indices.reversed(), paths.indices.sorted { paths[$0] > paths[$1] }] {
+            let walk = ReachWalk(engine: e, groups: [65534])
+            for i in order { XCTAssertEqual(walk.reaches(paths[i]), expected[i], paths[i]) }
+        }
+    }
+
     func testRestrictedReads() throws {
         let plan = try engine(policy { $0.paths.read = ["~/a"] }).compileKernelPlan(shellPath: "/x/aegish")
         XCTAssertTrue(allows(plan.rules, home + "/a/x", .readFile))

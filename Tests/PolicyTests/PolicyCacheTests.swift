@@ -404,6 +404,31 @@ final class PolicyCacheTests: PolicyTestCase {
         XCTAssertNotNil(engine.unresolvedNames["no-such-7"])
     }
 
+    func testCanonicalMemoResolvesLikeCanonicalPath() {
+        // Patterns share directories, which CanonicalMemo resolves once; every result must be
+        // canonicalPath's, whatever order the paths come in and whatever links lie on the way.
+        mkdir(base + "/r", 0o755); mkdir(base + "/r/d", 0o755); mkdir(base + "/r/d/e", 0o755)
+        FileManagerLite.touch(base + "/r/file")
+        symlink(base + "/r/d", base + "/abs")              // absolute, to a directory
+        symlink("r/d/e", base + "/rel")                     // relative, two levels down
+        symlink("../file", base + "/r/d/up")                // relative with ..
+        symlink("abs", base + "/chain")                     // a link to a link
+        symlink(base + "/nowhere/x", base + "/dangling")
+        symlink("l2", base + "/l1"); symlink("l1", base + "/l2")
+        let names = ["r", "r/d", "r/d/e", "r/file", "r/file/x", "abs", "abs/e", "abs/e/new", "abs/../file",
+                     "rel", "rel/..", "rel/../../d", "r/d/up", "r/d/up/z", "chain/e", "chain/./e/f", "dangling",
+                     "dangling/y", "l1", "l1/z", "missing", "missing/a/b", "missing/../r", "r/d/e/.ssh",
+                     "r/d/e/.config/gh", "r//d"]
+        var paths = names.map { base + "/" + $0 }
+        paths += ["/", "/etc", "/etc/shadow", "/bin/true", "/proc/self", "/proc/self/environ", "/proc/self/../1",
+                  "/proc/thread-self/fd", "/dev/stdout", "/tmp"]
+        for order in [paths, paths.reversed(), paths.sorted(), paths.sorted().reversed()] {
+            let memo = CanonicalMemo()
+            for p in order { XCTAssertEqual(memo.canonical(p), canonicalPath(p, cwd: "/"), p) }
+            for p in order { XCTAssertEqual(memo.canonical(p), canonicalPath(p, cwd: "/"), "again: " + p) }
+        }
+    }
+
     func testCanonicalPathOnBytes() {
         // The byte-level walk resolves like the kernel: every 0x2F separates, `..` after a
         // symlink goes to the parent of its target.
@@ -464,6 +489,11 @@ final class PolicyCacheTests: PolicyTestCase {
 
 /// Directory listing without Foundation (names only, sorted, no dot entries).
 enum FileManagerLite {
+    static func touch(_ path: String) {
+        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
+        if fd >= 0 { close(fd) }
+    }
+
     static func entries(_ dir: String) throws -> [String] {
         guard let d = opendir(dir) else { throw XCTSkip("cannot list \(dir)") }
         defer { closedir(d) }
