@@ -15,7 +15,7 @@ import PackageDescription
 //   CEdit, CEditShim — libedit (system library) and a C shim for its variadic calls.
 //   TOMLTree — a parsed TOML document as plain values (and its binary form); TOMLRead — TOMLKit
 //             → TOMLTree, linked by aegish-toml (the shell's parser process), aegishctl, tests.
-//   Digest, CSHA256 — SHA-256 from libcrypto.
+//   Digest, CSHA256 — SHA-256 from libmd.
 //   aegish  — the executable: invocation only.
 // The shell links no Foundation, directly or through a dependency (TOMLKit and swift-crypto both
 // bring it, with ICU): startup time is a product feature, and Foundation alone costs every start
@@ -37,7 +37,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSys", path: "Sources/CSys"),
-        .target(name: "CSHA256", path: "Sources/CSHA256", linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "CSHA256", path: "Sources/CSHA256", linkerSettings: [.linkedLibrary("md")]),
         .target(name: "Digest", dependencies: ["CSHA256"], path: "Sources/Digest", swiftSettings: fastSettings),
         .target(name: "TOMLTree", path: "Sources/TOMLTree", swiftSettings: fastSettings),
         .target(name: "TOMLRead", dependencies: ["TOMLTree", .product(name: "TOMLKit", package: "TOMLKit")],

@@ -1,4 +1,4 @@
-// SHA-256 (libcrypto, through CSHA256) with the shape of swift-crypto's: `update`, `finalize`.
+// SHA-256 (libmd, through CSHA256) with the shape of swift-crypto's: `update`, `finalize`.
 
 import CSHA256
 
