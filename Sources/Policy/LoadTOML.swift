@@ -78,9 +78,13 @@ private func runTOMLHelper(_ text: String) -> Result<TOMLTable, Error> {
     close(outPipe[1])
     defer { close(outPipe[0]) }
     guard pid > 0 else { return fail("cannot start the TOML parser \(helper): \(errnoText(err))") }
-    let out = readAll(outPipe[0], limit: 256 << 20)
+    let out = readAnswer(outPipe[0], limit: 256 << 20, deadlineNS: aegish_monotonic_ns() + tomlHelperTimeoutNS)
+    if out == nil { kill(pid, SIGKILL) }   // too slow, too much, or unreadable: it is not waited for
     var code: Int32 = 0, sig: Int32 = 0
     while aegish_wait(pid, 0, &code, &sig, nil) < 0 && aegish_errno() == EINTR {}
+    if out == nil && sig == SIGKILL {
+        return fail("the TOML parser \(helper) did not answer within \(tomlHelperTimeoutNS / 1_000_000_000) s (or answered more than 256 MiB)")
+    }
     guard sig == 0, code == 0 else {
         return fail("the TOML parser \(helper) failed (" + (sig != 0 ? "signal \(sig)" : "status \(code)") + ")")
     }
@@ -92,5 +96,29 @@ private func runTOMLHelper(_ text: String) -> Result<TOMLTable, Error> {
         }
     } catch {
         return fail("the TOML parser's answer is malformed: \(error)")
+    }
+}
+
+/// How long the helper may take: a 4 MiB policy (the largest loaded) parses in well under a
+/// second; a helper that hangs must not hang the shell that waits for it.
+let tomlHelperTimeoutNS: Int64 = 5_000_000_000
+
+/// Everything the helper writes until it closes its end; nil past `limit` bytes, past the
+/// deadline, or on a read error.
+private func readAnswer(_ fd: Int32, limit: Int, deadlineNS: Int64) -> [UInt8]? {
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let left = deadlineNS - aegish_monotonic_ns()
+        if left <= 0 { return nil }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let r = poll(&p, 1, Int32(min(left / 1_000_000 + 1, 60_000)))
+        if r < 0 { if aegish_errno() == EINTR { continue }; return nil }
+        if r == 0 { continue }
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if aegish_errno() == EINTR { continue }; return nil }
+        if n == 0 { return out }
+        out.append(contentsOf: buf[0..<n])
+        if out.count > limit { return nil }
     }
 }
