@@ -18,7 +18,10 @@ import Audit
 final class ScanStep {
     let config: ScanConfig
     let engine: PolicyEngine
-    let scanner: CodeScanner
+    /// Set up at the first scan, not at every start (most commands run no interpreter): the
+    /// cache directory's ownership walk is paid only by a session that scans something.
+    private(set) lazy var scanner: CodeScanner = makeScanner()
+    private let checkUID: uid_t
     let popular: PopularLists?
     /// Why the cache is not used, said once (at the first scan).
     private var cacheProblem: String?
@@ -37,6 +40,13 @@ final class ScanStep {
         self.config = config
         self.engine = engine
         self.warn = warn
+        self.checkUID = checkUID
+        popular = config.packages.map { p in
+            PopularLists(directory: p.popularDirectory, trustProblem: { policyWritableBy(checkUID, path: $0) })
+        }
+    }
+
+    private func makeScanner() -> CodeScanner {
         var cache: ScanCache? = nil
         if let dir = config.cacheDirectory {
             var st = stat()
@@ -51,10 +61,7 @@ final class ScanStep {
         let engineRef = engine
         let context = RunnerContext(searchPath: engine.settings.searchPath,
                                     trustProblem: { [engineRef] p in engineRef.programTrustProblem(p) })
-        scanner = CodeScanner(config: config, cache: cache, context: context)
-        popular = config.packages.map { p in
-            PopularLists(directory: p.popularDirectory, trustProblem: { policyWritableBy(checkUID, path: $0) })
-        }
+        return CodeScanner(config: config, cache: cache, context: context)
     }
 
     /// For `allowed`: what is scanned, so the agent knows before it runs code.
@@ -97,6 +104,7 @@ final class ScanStep {
         var verdicts: [(ScanVerdict, String, [String])] = []   // (verdict, rule, reasons)
         var lines: [String] = []
         if !units.isEmpty || !problems.isEmpty {
+            let scanner = self.scanner   // set up now (and with it cacheProblem)
             if let why = cacheProblem {
                 warn("aegish: warning: \(why); scan results are not cached (see aegish-audit(5), DEPLOYMENT)")
                 cacheProblem = nil
