@@ -77,12 +77,19 @@ private struct Analyzer {
     var given: Set<String> = []
     var trace: DecisionTrace? = nil
     var runner: StaticRunner = .aegish
+    /// Loop variables known for the iteration being analysed (forLoop): this shell's own,
+    /// never seen by a shell it starts.
+    var loopVariables: Set<String> = []
 
     init(engine: PolicyEngine, cwd: String, home: String?) {
         self.engine = engine; self.cwd = cwd; self.home = home
     }
 
     mutating func add(_ d: Decision, _ what: String, _ pos: Pos) {
+        // A loop's body analysed once per value repeats what does not depend on the value.
+        if !loopVariables.isEmpty, result.findings.contains(where: { $0.pos == pos && $0.what == what && $0.decision == d }) {
+            return
+        }
         result.findings.append(Finding(decision: d, what: what, pos: pos))
         trace?.add(.finding, what, d, pos: pos)
     }
@@ -118,7 +125,7 @@ private struct Analyzer {
         case .loop(let l): script(l.condition); script(l.body)
         case .forLoop(let f):
             f.items?.forEach { substitutions(in: $0) }
-            script(f.body)
+            forLoop(f)
         case .arithFor(let f):
             [f.initial, f.condition, f.step].compactMap { $0 }.forEach { substitutions(in: $0) }
             script(f.body)
@@ -128,6 +135,38 @@ private struct Analyzer {
         case .condition(let e): condition(e)
         case .arithmetic(let w): substitutions(in: w)
         }
+    }
+
+    /// A loop over words known now (`for f in a.txt b.txt`, `for i in {1..10}`) is analysed once
+    /// per value with the variable known, so `rm $f` is decided for each file instead of asked
+    /// about. Only when nothing can change the variable inside the body (no assignment, `read`,
+    /// arithmetic or mention of its name as a word, no `source`, no IFS change: knownEnvironment's
+    /// test), no function is defined that could, and at most 64 values, none a glob pattern.
+    /// The value is the loop's own, not exported: text a nested shell runs does not see it.
+    mutating func forLoop(_ f: ForLoop) {
+        var values: [String] = []
+        if let items = f.items, functions.isEmpty {
+            for w in items {
+                guard let fields = staticFields(w), fields.allSatisfy({ !$0.contains(where: { "*?[".contains($0) }) }) else {
+                    values = []; break
+                }
+                values += fields
+                if values.count > 64 { values = []; break }
+            }
+        }
+        guard let first = values.first, knownEnvironment([f.variable: first], script: f.body)[f.variable] != nil else {
+            script(f.body)
+            return
+        }
+        trace?.add(.expansion, "for \(f.variable) in …", note: "\(values.count) known value\(values.count == 1 ? "" : "s"): the body is decided for each", pos: f.pos)
+        let saved = environment[f.variable]
+        loopVariables.insert(f.variable)
+        for v in values {
+            environment[f.variable] = v
+            script(f.body)
+        }
+        loopVariables.remove(f.variable)
+        environment[f.variable] = saved
     }
 
     mutating func condition(_ e: CondExpr) {
@@ -248,7 +287,10 @@ private struct Analyzer {
         do {
             let s = try parseCompleteInput(text).script
             // A file's text was not part of the scan for assignments: drop what it may change.
-            environment = knownEnvironment(environment, script: s)
+            // A loop variable is not exported: the nested shell does not have it at all.
+            let loopValues = environment.filter { loopVariables.contains($0.key) }
+            environment = knownEnvironment(environment.filter { !loopVariables.contains($0.key) }, script: s)
+            defer { environment.merge(loopValues) { _, mine in mine } }   // its own shell's, unchanged
             depth += 1
             trace?.add(.command, what, note: "runs this text as shell commands, analysed in turn", pos: pos)
             trace?.baseDepth += 1

@@ -59,6 +59,28 @@ final class ExplainTests: PolicyTestCase {
         XCTAssertNil(engine.trace, "the analysis restores the engine's trace")
     }
 
+    func testLoopsOverKnownWordsAreDecidedPerValue() throws {
+        func verdict(_ s: String) throws -> Verdict { try analyse(s).decision.verdict }
+        // Each value decided: all inside the workspace, or one outside it.
+        XCTAssertEqual(try verdict("for f in a.txt b.txt; do rm $f; done"), .allow)
+        XCTAssertEqual(try verdict("for i in {1..3}; do cat part$i.txt; done"), .allow)
+        XCTAssertEqual(try verdict("for f in a.txt /etc/passwd; do rm \"$f\"; done"), .deny)
+        XCTAssertEqual(try verdict("for f in /etc/passwd; do sh -c \"rm $f\"; done"), .deny, "expanded before the nested shell")
+        // Not known: a glob, a body that may change the variable, a nested shell's own $f (the
+        // loop variable is not exported), a function that could change it, too many values.
+        XCTAssertEqual(try verdict("for f in *.txt; do rm $f; done"), .ask)
+        XCTAssertEqual(try verdict("for f in a b; do f=/etc/passwd; rm $f; done"), .ask)
+        XCTAssertEqual(try verdict("for f in a b; do read f; rm $f; done"), .ask)
+        XCTAssertEqual(try verdict("for f in a.txt; do sh -c 'rm $f'; done"), .ask)
+        XCTAssertEqual(try verdict("g() { f=/etc/passwd; }; for f in a.txt; do g; rm $f; done"), .ask)
+        XCTAssertEqual(try verdict("for i in {1..65}; do cat part$i.txt; done"), .ask)
+        XCTAssertEqual(try verdict("for i in {1..64}; do cat part$i.txt; done"), .allow)
+        // After the loop the variable is unknown again; findings the values share appear once.
+        XCTAssertEqual(try verdict("for f in a.txt; do :; done; rm $f"), .ask)
+        XCTAssertEqual(try analyse("for f in a b c; do git push; done").findings.count, 1)
+        XCTAssertEqual(try analyse("for f in a.txt /etc/x; do rm $f; done").findings.count, 2)
+    }
+
     func testTraceShowsRulesPatternsAndTheDecision() throws {
         let t = DecisionTrace()
         let a = try analyse("git push origin main", trace: t)
