@@ -58,14 +58,6 @@ func dirname(_ p: String) -> String {
     return slash == p.startIndex ? "/" : String(p[..<slash])
 }
 
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    var out: [UInt8] = []
-    for b in bytes { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
-}
-
 /// A SHA-256 digest as 4 words (cheap to store and compare).
 struct Hash256: Hashable {
     var a: UInt64, b: UInt64, c: UInt64, d: UInt64
@@ -103,14 +95,10 @@ struct Hash256: Hashable {
     }
 
     var hex: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for var w in [a, b, c, d] {
-            var chunk = [UInt8](repeating: 0, count: 16)
-            for k in (0..<16).reversed() { chunk[k] = hexDigits[Int(w & 15)]; w >>= 4 }
-            out.append(contentsOf: chunk)
-        }
-        return String(decoding: out, as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for w in [a, b, c, d] { for k in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * k))) } }
+        return hexString(bytes)
     }
 }
 
@@ -200,7 +188,7 @@ public func randomHex(bytes n: Int) -> String {
         var w = g.next() as UInt64
         for _ in 0..<min(8, left) { out.append(UInt8(w & 0xFF)); w >>= 8; left -= 1 }
     }
-    return hex(out)
+    return hexString(out)
 }
 
 /// host.name; also what the supervisor is told (Enforce).

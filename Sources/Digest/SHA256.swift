@@ -27,11 +27,12 @@ public struct SHA256 {
     }
 }
 
-/// Lowercase hex of `bytes`.
-public func hexString(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+/// Lowercase hex of `bytes` (digests, random ids).
+public func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
     var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for b in bytes { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
     return String(decoding: out, as: UTF8.self)
 }

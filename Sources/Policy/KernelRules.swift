@@ -394,8 +394,8 @@ extension PolicyEngine {
             writeRoots.append(root)
         }
         var readDenies: [String] = []
-        let groups: [gid_t]?? = denyPatterns.isEmpty || governedUID == 0 ? nil : .some(programGroups())
-        let walk: ReachWalk? = governedUID == 0 ? nil : (groups ?? nil).map { ReachWalk(engine: self, groups: $0) }
+        // What the governed user can reach (nil: root or an unknown user, who may reach anything).
+        let walk = denyPatterns.isEmpty || governedUID == 0 ? nil : programGroups().map { ReachWalk(engine: self, groups: $0) }
         for p in denyPatterns {
             let (root, exact) = p.literalRoot
             if !exact {
@@ -404,7 +404,7 @@ extension PolicyEngine {
             }
             // A deny covering a whole write root takes it away (as decidePath does: deny first).
             writeRoots.removeAll { isWithin($0, root) }
-            guard governedUID == 0 || (groups ?? nil) == nil || walk!.reaches(root) else { continue }
+            guard walk?.reaches(root) ?? true else { continue }
             if let w = writeRoots.first(where: { isWithin(root, $0) }) {
                 gaps.append(KernelGap(entry: p.text, message: "paths.deny \(p.text) is inside the writable \(w); programs can read and change it (a writable tree is granted whole, or files created in it could not be written)"))
                 continue
@@ -566,10 +566,11 @@ final class ReachWalk {
             var st = stat()
             _ = stat("/", &st)
             s = .going(st)
-        } else if case .going(let parent) = state(after: parentPath(prefix)) {
-            s = step(prefix, parent: parent, last: false)
         } else {
-            s = state(after: parentPath(prefix))
+            switch state(after: parentPath(prefix)) {
+            case .going(let parent): s = step(prefix, parent: parent, last: false)
+            case let decided: s = decided
+            }
         }
         after[prefix] = s
         return s

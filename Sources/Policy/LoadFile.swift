@@ -72,6 +72,11 @@ public func directoryWritableBy(_ uid: uid_t, path: String) -> String? {
     ownershipCheck(uid, path: path, groupFile: "/etc/group", passwdFile: "/etc/passwd", directory: true).reason
 }
 
+/// The uid ownership checks are made for when the shell runs as `uid`: root can write any
+/// file, so for root the rule reduces to "not group- or world-writable and owned by nobody but
+/// root", checked as for a user who owns nothing.
+public func ownershipCheckUID(_ uid: uid_t) -> uid_t { uid == 0 ? uid_t.max - 1 : uid }
+
 /// The refusal reason if `path` or any directory above it can be written by `uid`, or if a
 /// symlink owned by `uid` is anywhere on the way; nil if safe.
 ///

@@ -36,7 +36,7 @@ public func tomlHelperPath(forShell shellPath: String) -> String {
 }
 
 /// The running program's own path (/proc/self/exe), nil if unreadable.
-func ownExecutablePath() -> String? {
+public func ownExecutablePath() -> String? {
     var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let n = readlink("/proc/self/exe", &buf, buf.count - 1)
     return n > 0 ? String(cString: buf) : nil
@@ -49,9 +49,7 @@ private func runTOMLHelper(_ text: String) -> Result<TOMLTable, Error> {
     guard access(helper, X_OK) == 0 else {
         return fail("the TOML parser \(helper) is missing (it is installed with aegish; reinstall, or use the compiled policy cache)")
     }
-    // As for the policy itself: root counts as a user who owns nothing (LoadFile.swift).
-    let uid = getuid()
-    if let why = policyWritableBy(uid == 0 ? uid_t.max - 1 : uid, path: helper) {
+    if let why = policyWritableBy(ownershipCheckUID(getuid()), path: helper) {   // as for the policy
         return fail("the TOML parser \(helper) cannot be trusted: \(why)")
     }
     var text = text

@@ -25,7 +25,7 @@ public struct ScanCache: Sendable {
         var h = SHA256()
         h.update(data: Array((magic + "\u{0}" + fingerprint + "\u{0}").utf8))
         h.update(data: code)
-        return hex(h.finalize())
+        return hexString(h.finalize())
     }
 
     /// Findings stored under `key` (file and scanner filled in by the caller), nil on a miss or on
@@ -94,13 +94,6 @@ public struct ScanCache: Sendable {
         close(fd)
         if !ok || rename(temp, directory + "/" + key) != 0 { unlink(temp) }
     }
-}
-
-func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// The identity of a file on disk for a fingerprint: changes when it is replaced or edited.

@@ -17,12 +17,8 @@ while true {
     input.append(contentsOf: buf[0..<n])
     if input.count > 64 << 20 { exit(3) }
 }
-guard let text = String(validating: input, as: UTF8.self) else {
-    let out = TOMLCodec.encode(.failure(TOMLSyntaxError(line: 0, column: 0, description: "the file is not valid UTF-8")))
-    _ = out.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-    exit(0)
-}
-let out = TOMLCodec.encode(readTOML(text))
+let out = TOMLCodec.encode(String(validating: input, as: UTF8.self).map(readTOML)
+    ?? .failure(TOMLSyntaxError(line: 0, column: 0, description: "the file is not valid UTF-8")))
 var done = 0
 while done < out.count {
     let n = out.withUnsafeBytes { write(1, $0.baseAddress! + done, $0.count - done) }

@@ -26,9 +26,7 @@ func policyCacheDirectory(_ environment: [String]) -> String? {
 /// The compiled-policy cache is used when it matches, and written when it does not.
 func makePolicyGate(_ file: String, environment: [String]) -> Gate {
     let uid = getuid()
-    // Root can write any file, so for root the rule reduces to: not group- or world-writable
-    // and not owned by anyone but root (checked as for a user who owns nothing).
-    let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
+    let checkUID = ownershipCheckUID(uid)
     let home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
     let debug = environment.contains("AEGISH_POLICY_CACHE_DEBUG=1")
     do {
@@ -71,7 +69,7 @@ func compilePolicyCommand(_ file: String, arguments: [String], environment: [Str
         default: fail("--compile-policy: unknown argument \(a)")
         }
     }
-    let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
+    let checkUID = ownershipCheckUID(uid)
     do {
         let written = try compilePolicyCache(path: file, governedUID: uid, checkUID: checkUID, home: home,
                                              cacheDirectory: dir)
@@ -95,7 +93,5 @@ func inheritedPolicyFile() -> String? {
 
 /// aegish's own path, for SHELL in programs' environments (so `$SHELL -c` comes back here).
 func selfPath() -> String {
-    var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-    return n > 0 ? String(cString: buf) : "/usr/local/bin/aegish"
+    ownExecutablePath() ?? "/usr/local/bin/aegish"
 }

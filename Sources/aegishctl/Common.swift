@@ -97,9 +97,7 @@ func loadResult(_ o: PolicyOptions, user: String? = nil, environment: [String: S
 
 private func loadOrThrow(_ o: PolicyOptions, user: String?, environment: [String: String]) throws -> LoadedPolicy {
     let (uid, userHome) = try governedUser(user)
-    // As in aegish (PolicySetup.swift): root can write any file, so for root the check is made as
-    // for a user who owns nothing.
-    let checkUID: uid_t = uid == 0 ? uid_t.max - 1 : uid
+    let checkUID = ownershipCheckUID(uid)   // as in aegish
     // aegish takes HOME from its environment, which a login sets to the user's home.
     let home = o.home ?? environment["HOME"] ?? userHome ?? ProcessInfo.processInfo.environment["HOME"]
     do {

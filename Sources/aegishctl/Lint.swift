@@ -70,7 +70,7 @@ struct Lint: ParsableCommand {
         // Who the warnings are about: --user, else the invoking user; root governs nothing, so
         // for root the question is "writable by a user who owns nothing" (others' write bits).
         let (uid, userHome) = try resolvedUser(userOption.user)
-        let judged: uid_t = uid == 0 ? uid_t.max - 1 : uid
+        let judged: uid_t = ownershipCheckUID(uid)
         let home = options.home ?? userHome ?? ProcessInfo.processInfo.environment["HOME"]
         if let why = policyWritableBy(judged, path: path) {
             items.append(Item(severity: "warning", code: "W013", location: noLocation,

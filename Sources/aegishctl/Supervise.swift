@@ -79,7 +79,7 @@ struct Supervise: ParsableCommand {
                 loaded = try parsePolicy(text, file: policy)
             } else {
                 let uid = getuid()
-                loaded = try loadPolicy(path: policy, governedUID: uid == 0 ? uid_t.max - 1 : uid)
+                loaded = try loadPolicy(path: policy, governedUID: ownershipCheckUID(uid))
             }
         } catch {
             stderrLine("aegishctl supervise: \(error)")
