@@ -39,10 +39,15 @@ EXTRA_LINK ?=
 ifeq ($(LINK),static-pie)
   LINK_FLAGS := -Xswiftc -static-executable -Xswiftc -use-ld=lld \
                 -Xswiftc -Xclang-linker -Xswiftc -static-pie --disable-local-rpath \
-                -Xlinker -z -Xlinker pack-relative-relocs
+                -Xlinker -z -Xlinker pack-relative-relocs \
+                -Xlinker --symbol-ordering-file=$(CURDIR)/tools/order/aegish.order \
+                -Xlinker --no-warn-symbol-ordering
   STATIC := 1
 else ifeq ($(LINK),static)
-  LINK_FLAGS := -Xswiftc -static-executable
+  # lld, with the functions a start runs placed together (tools/order/generate writes the list).
+  LINK_FLAGS := -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+                -Xlinker --symbol-ordering-file=$(CURDIR)/tools/order/aegish.order \
+                -Xlinker --no-warn-symbol-ordering
   STATIC := 1
 else ifeq ($(LINK),static-stdlib)
   LINK_FLAGS := --static-swift-stdlib
@@ -66,7 +71,7 @@ CSYS_SRC := $(wildcard Sources/CSys/*.c) Sources/CSys/include/csys.h Sources/CSy
 CTEST_DIR := .build/csys-test
 LOG_DIR := .build/test-logs
 
-.PHONY: all build test test-swift test-c bench corpus demo install uninstall clean
+.PHONY: all build test test-swift test-c bench corpus demo install uninstall clean order
 
 all: build
 
@@ -153,6 +158,11 @@ $(CTEST_DIR)/test_csys_fork: $(CTEST_DEPS)
 
 bench: build
 	AEGISH=$(AEGISH) python3 bench/run
+
+# Regenerates tools/order/aegish.order (the link order of the functions a start runs) by tracing
+# typical starts of bin/aegish; several minutes. Rebuild afterwards to use it.
+order: build
+	python3 tools/order/generate
 
 corpus: build
 	AEGISH=$(AEGISH) python3 tests/corpus/parse-rate

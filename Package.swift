@@ -22,7 +22,10 @@ import PackageDescription
 // ~0.3 ms. `make build` checks the binary for it.
 // The interpreter is single-threaded; dynamic exclusivity checks cost ~5% of a tight shell loop
 // and guard nothing here (static checks still apply).
-let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-prespecialize-generic-metadata"], .when(configuration: .release))]
+// Each function in its own section, so that the linker can place the functions a start runs
+// next to each other (tools/order/aegish.order; fewer page faults per start).
+let sections = SwiftSetting.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))
+let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-prespecialize-generic-metadata"], .when(configuration: .release)), sections]
 
 let package = Package(
     name: "aegish",
@@ -43,7 +46,7 @@ let package = Package(
         .target(name: "TOMLRead", dependencies: ["TOMLTree", .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/TOMLRead"),
         .executableTarget(name: "aegish-toml", dependencies: ["TOMLRead", "TOMLTree"], path: "Sources/aegish-toml"),
-        .target(name: "Syntax", path: "Sources/Syntax"),
+        .target(name: "Syntax", path: "Sources/Syntax", swiftSettings: [sections]),
         .target(name: "Expand", dependencies: ["Syntax", "CSys"], path: "Sources/Expand",
                 swiftSettings: fastSettings),
         .target(name: "Interp", dependencies: ["Syntax", "Expand", "CSys"], path: "Sources/Interp",
@@ -71,10 +74,10 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("edit")]),
         // The interactive shell: prompt, line editing, history, completion. Never on the -c path.
         .target(name: "Interactive", dependencies: ["Interp", "Syntax", "CSys", "CEdit", "CEditShim"],
-                path: "Sources/Interactive"),
+                path: "Sources/Interactive", swiftSettings: [sections]),
         .executableTarget(name: "aegish", dependencies: ["Interp", "Syntax", "CSys", "Policy", "Audit", "RateLimit", "Enforce",
                                                          "Interactive"],
-                          path: "Sources/aegish"),
+                          path: "Sources/aegish", swiftSettings: [sections]),
         // The management tool (check, explain, test, …): argument parsing costs ~1 ms, fine here,
         // never on the shell's path.
         .executableTarget(name: "aegishctl", dependencies: [

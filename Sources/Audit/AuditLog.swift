@@ -20,6 +20,10 @@ public final class AuditLog {
     private var fileDev: UInt = 0
     private var fileIno: UInt = 0
     private var openerPID: pid_t = 0
+    /// The file's end after this process's last write: its size and the chain state there. When
+    /// the file still has that size at the next write (under the same lock), the tail need not be
+    /// read again; any other writer, truncation or rotation changes the size or the inode.
+    private var lastEnd: (dev: UInt, ino: UInt, size: Int, line: [UInt8], seq: Int)?
     private let redactor: Redactor
     private let syslog: SyslogSink?
     /// The identity members, encoded once.
@@ -176,7 +180,13 @@ public final class AuditLog {
             var st = stat()
             guard fstat(fd, &st) == 0 else { throw AuditError.from(errno: errno, path: path, operation: "fstat") }
             let size = Int(st.st_size)
-            let tail = try readTail(size: size)
+            let tail: Tail
+            if let e = lastEnd, e.dev == fileDev, e.ino == fileIno, e.size == size {
+                tail = Tail(prevHash: e.line.withUnsafeBytes { Hash256(of: $0) }, prevSeq: e.seq, torn: nil)
+            } else {
+                tail = try readTail(size: size)
+            }
+            lastEnd = nil
             timestamp = rfc3339Now()
             var out: [UInt8] = []
             var prev = tail.prevHash
@@ -197,6 +207,7 @@ public final class AuditLog {
             out.append(contentsOf: line)
             out.append(0x0A)
             try writeAll(out, rollbackTo: size)
+            lastEnd = (fileDev, fileIno, size + out.count, line, seq)
             if config.fsync {
                 while fdatasync(fd) != 0 {
                     let err = errno

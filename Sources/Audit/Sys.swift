@@ -1,3 +1,4 @@
+import CSys
 import Digest
 import Glibc
 
@@ -69,11 +70,13 @@ struct Hash256: Hashable {
         var h = SHA256()
         h.update(bufferPointer: bytes)
         let digest = h.finalize()
-        var w: [UInt64] = [0, 0, 0, 0]
-        digest.withUnsafeBytes { p in
-            for k in 0..<32 { w[k / 8] = w[k / 8] << 8 | UInt64(p[k]) }
+        // Big-endian words, read without a [UInt64] (its array metadata is a start-up cost).
+        func word(_ k: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for i in 0..<8 { v = v << 8 | UInt64(digest[8 * k + i]) }
+            return v
         }
-        a = w[0]; b = w[1]; c = w[2]; d = w[3]
+        a = word(0); b = word(1); c = word(2); d = word(3)
     }
 
     /// From 64 lowercase hex digits.
@@ -120,21 +123,32 @@ func rfc3339Now() -> String {
 }
 
 func rfc3339(seconds: Int, millis: Int) -> String {
-    var t = time_t(seconds)
-    var tm = Glibc.tm()
-    gmtime_r(&t, &tm)
-    var out: [UInt8] = []
-    out.reserveCapacity(24)
-    func d(_ v: Int, _ n: Int) {
-        var digits = [UInt8](repeating: 0x30, count: n)
-        var x = v
-        for k in (0..<n).reversed() { digits[k] = UInt8(0x30 + x % 10); x /= 10 }
-        out.append(contentsOf: digits)
+    // Civil date from days since the epoch (Howard Hinnant's algorithm), not gmtime_r: glibc's
+    // gmtime reads /etc/localtime at its first call, seven system calls at every audited start.
+    let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+    let secs = seconds - days * 86400
+    let z = days + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let doe = z - era * 146097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    return String(unsafeUninitializedCapacity: 24) { out in
+        var i = 0
+        func d(_ v: Int, _ n: Int) {
+            var x = v
+            for k in (0..<n).reversed() { out[i + k] = UInt8(0x30 + x % 10); x /= 10 }
+            i += n
+        }
+        func c(_ b: UInt8) { out[i] = b; i += 1 }
+        d(year, 4); c(0x2D); d(month, 2); c(0x2D); d(day, 2)
+        c(0x54); d(secs / 3600, 2); c(0x3A); d(secs / 60 % 60, 2); c(0x3A); d(secs % 60, 2)
+        c(0x2E); d(millis, 3); c(0x5A)
+        return i
     }
-    d(Int(tm.tm_year) + 1900, 4); out.append(0x2D); d(Int(tm.tm_mon) + 1, 2); out.append(0x2D); d(Int(tm.tm_mday), 2)
-    out.append(0x54); d(Int(tm.tm_hour), 2); out.append(0x3A); d(Int(tm.tm_min), 2); out.append(0x3A); d(Int(tm.tm_sec), 2)
-    out.append(0x2E); d(millis, 3); out.append(0x5A)
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// Parses RFC 3339 (`2025-01-02T03:04:05.678Z`, optional fraction, `Z` or ±hh:mm) into
@@ -178,15 +192,18 @@ public func parseRFC3339(_ s: String) -> Int64? {
     return Int64(secs) * 1000 + Int64(ms)
 }
 
-/// Random bytes from getrandom(2) (SystemRandomNumberGenerator).
+/// `n` random bytes from getrandom(2), as lowercase hex.
 public func randomHex(bytes n: Int) -> String {
-    var g = SystemRandomNumberGenerator()
-    var out: [UInt8] = []
-    out.reserveCapacity(n)
-    var left = n
-    while left > 0 {
-        var w = g.next() as UInt64
-        for _ in 0..<min(8, left) { out.append(UInt8(w & 0xFF)); w >>= 8; left -= 1 }
+    var out = [UInt8](repeating: 0, count: n)
+    var got = 0
+    while got < n {
+        let r = out.withUnsafeMutableBytes { aegish_getrandom($0.baseAddress! + got, n - got) }
+        if r > 0 { got += r; continue }
+        if r < 0 && errno == EINTR { continue }
+        // No entropy source at all (getrandom missing): the system generator traps, as before.
+        var g = SystemRandomNumberGenerator()
+        for k in got..<n { out[k] = g.next() }
+        got = n
     }
     return hexString(out)
 }

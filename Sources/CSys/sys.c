@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -119,3 +120,7 @@ long long aegish_monotonic_ns(void) {
 
 int aegish_errno(void) { return errno; }
 void aegish_set_errno(int e) { errno = e; }
+
+long aegish_getrandom(void *buf, size_t n) {
+    return (long)getrandom(buf, n, 0);
+}

@@ -27,12 +27,20 @@ public struct SHA256 {
     }
 }
 
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
 /// Lowercase hex of `bytes` (digests, random ids).
-public func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.underestimatedCount * 2)
-    for b in bytes { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
+public func hexString(_ bytes: [UInt8]) -> String {
+    bytes.withUnsafeBytes { hexString($0) }
+}
+
+/// Lowercase hex of `bytes`. (Not generic over Sequence: called across modules, a generic
+/// version runs unspecialised and instantiates iterator metadata at its first call.)
+public func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        @inline(__always) func digit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = digit(b >> 4)
+            out[2 * i + 1] = digit(b & 15)
+        }
+        return bytes.count * 2
+    }
 }

@@ -174,20 +174,23 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
 
     // Walked on bytes, with no per-component strings (this runs twice at every start): `out` is
     // the current directory ("" for /), `marks` where each of its components starts, `owners`
-    // (uid << 32 | gid) and `modes` those of / and of each of them (plain integer arrays: an
-    // array of `stat` would cost a generic metadata instantiation at every start); `rest` what
+    // (uid << 32 | gid) and `modes` those of / and of each of them (all [Int], a type every start
+    // has anyway: an array of `stat`, or of UInt64, costs a generic metadata instantiation at
+    // every start); `rest` what
     // is still to walk, from `i`.
     var rootStat = stat()
     guard lstat("/", &rootStat) == 0 else { return refuse("cannot stat /: \(errnoText(errno))") }
     var out: [UInt8] = []
     var marks: [Int] = []
-    var owners: [UInt64] = [UInt64(rootStat.st_uid) << 32 | UInt64(rootStat.st_gid)]
-    var modes: [UInt32] = [rootStat.st_mode]
-    func push(_ st: stat) { owners.append(UInt64(st.st_uid) << 32 | UInt64(st.st_gid)); modes.append(st.st_mode) }
+    func owner(_ st: stat) -> Int { Int(bitPattern: UInt(st.st_uid) << 32 | UInt(st.st_gid)) }
+    var owners: [Int] = [owner(rootStat)]
+    var modes: [Int] = [Int(rootStat.st_mode)]
+    func push(_ st: stat) { owners.append(owner(st)); modes.append(Int(st.st_mode)) }
     func top() -> stat {
         var st = stat()
-        let o = owners[owners.count - 1]
-        st.st_uid = uid_t(truncatingIfNeeded: o >> 32); st.st_gid = gid_t(truncatingIfNeeded: o); st.st_mode = modes[modes.count - 1]
+        let o = UInt(bitPattern: owners[owners.count - 1])
+        st.st_uid = uid_t(truncatingIfNeeded: o >> 32); st.st_gid = gid_t(truncatingIfNeeded: o)
+        st.st_mode = mode_t(truncatingIfNeeded: modes[modes.count - 1])
         return st
     }
     var rest = Array(full.utf8)

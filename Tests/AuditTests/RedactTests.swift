@@ -6,6 +6,22 @@ final class RedactTests: XCTestCase {
 
     func line(_ s: String) -> String { r.redact(commandLine: s) }
 
+    /// The built-in patterns are compiled only for lines containing their trigger byte; each
+    /// trigger must be a byte every match contains, which the compiled pattern knows.
+    func testBuiltinTriggersAreTheCompiledPatternsRequiredBytes() throws {
+        XCTAssertEqual(AuditConfig.defaultRedactPatterns.count, RedactPattern.builtinTriggers.count)
+        for (p, t) in zip(AuditConfig.defaultRedactPatterns, RedactPattern.builtinTriggers) {
+            XCTAssertEqual(try ByteRegex(p).requiredByte, t, p)
+        }
+        // Lines without a trigger are left alone; one with it compiles the pattern and redacts.
+        let fresh = try Redactor(config: AuditConfig(path: "/x"))
+        XCTAssertEqual(fresh.redact(commandLine: "ls -la /tmp"), "ls -la /tmp")
+        XCTAssertEqual(fresh.redact(commandLine: "GITHUB_TOKEN=abc make"), "GITHUB_TOKEN=[REDACTED] make")
+        XCTAssertEqual(fresh.redact(commandLine: "git clone https://u:pw@h/r"), "git clone https://u:[REDACTED]@h/r")
+        // A policy's own pattern is compiled when the log opens: a bad one is an error there.
+        XCTAssertThrowsError(try Redactor(patterns: ["(unclosed"], options: [], attached: [:]))
+    }
+
     func testOptions() {
         XCTAssertEqual(line("tool --password=hunter2 --user bob"), "tool --password=[REDACTED] --user bob")
         XCTAssertEqual(line("tool --token abc123 next"), "tool --token [REDACTED] next")

@@ -146,6 +146,8 @@ int aegish_set_shell_redirect(const char *aegish, const char *const targets[], i
 int aegish_dumpable(void);
 /// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
 int aegish_no_new_privs(void);
+/// getrandom(2) (Glibc's Swift module does not export it): bytes written, or -1 with errno.
+long aegish_getrandom(void *buf, size_t n);
 
 // MARK: - TCP (net.c: the session's HTTP proxy)
 
