@@ -67,7 +67,10 @@ public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
 // Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan];
 // 7: [policy] kernel; 8: [audit] exit_status; 9: [policy] kernel_shells), so an older cache is ignored.
-let cacheMagic: [UInt8] = Array("aegish-compiled-policy 9\n".utf8)
+let cacheMagic: [UInt8] = Array("aegish-compiled-policy 10\n".utf8)
+/// Offsets in the section table: settings, rules, tests, by binary, unresolved names, hosts,
+/// the kernel plan's program looks.
+let cacheSections = 7
 
 /// The directories consulted while resolving names, in first-use order.
 final class DepRecorder {
@@ -329,11 +332,23 @@ func writePolicyCache(_ engine: PolicyEngine, path: String, policyStat: stat, de
         depKeys.append((d, dirKey(ds)))
     }
     let bytes = encodeCache(engine, key: ExpectedKey(exe: exe, path: path, policy: fileKey(policyStat) + [Int(policyStat.st_uid)],
-                                                     uid: Int(governedUID), home: home), deps: depKeys)
+                                                     uid: Int(governedUID), home: home), deps: depKeys,
+                            probes: kernelProbes(engine))
     let target = policyCacheFile(directory: dir, policy: policyStat, uid: governedUID)
     let euid = geteuid()
     try replaceFile(target, in: dir, with: bytes, markRequired: euid != 0 && euid != policyStat.st_uid)
     return target
+}
+
+/// What the kernel plan looks at (its programs' `#!` lines), for a policy with the kernel layer
+/// on: the plan is compiled once here, on a cache miss, with the shell's own path.
+func kernelProbes(_ engine: PolicyEngine) -> [ProbeRecord] {
+    guard engine.settings.kernel != .off, let shell = ownExecutablePath() else { return [] }
+    let recorder = ProbeRecorder()
+    engine.probeRecorder = recorder
+    defer { engine.probeRecorder = nil }
+    _ = engine.compileKernelPlan(shellPath: shell)
+    return recorder.records
 }
 
 /// Mark (an extended attribute) on every cache file this writer makes. A file of the governed
@@ -573,6 +588,18 @@ struct BlobWriter {   // internal: CacheScan.swift extends it
         }
     }
 
+    /// The kernel plan's program looks, sorted by path (binary-searched when read).
+    mutating func probes(_ records: [ProbeRecord]) {
+        let entries = records.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        u32(entries.count)
+        let table = here
+        for _ in entries { u32(0) }
+        for (i, e) in entries.enumerated() {
+            patch32(at: table + 4 * i, here)
+            str(e.path); for v in e.key { i64(v) }; strs(e.words)
+        }
+    }
+
     mutating func hosts(_ allow: [HostPattern], _ deny: [HostPattern]) {
         for list in [allow, deny] {
             u32(list.count)
@@ -591,7 +618,8 @@ struct BlobWriter {   // internal: CacheScan.swift extends it
     }
 }
 
-private func encodeCache(_ engine: PolicyEngine, key: ExpectedKey, deps: [(String, [Int])]) -> [UInt8] {
+private func encodeCache(_ engine: PolicyEngine, key: ExpectedKey, deps: [(String, [Int])],
+                         probes: [ProbeRecord]) -> [UInt8] {
     var w = BlobWriter()
     w.out.append(contentsOf: cacheMagic)
     w.i64(0)   // payload length
@@ -605,11 +633,12 @@ private func encodeCache(_ engine: PolicyEngine, key: ExpectedKey, deps: [(Strin
     w.u32(deps.count)
     for (dir, k) in deps { w.str(dir); for v in k { w.i64(v) } }
     let table = w.here
-    for _ in 0..<6 { w.u32(0) }
+    for _ in 0..<cacheSections { w.u32(0) }
     w.policySections(engine.policy, table: table)
     w.patch32(at: table + 12, w.here); w.names(engine.rulesByBinary)
     w.patch32(at: table + 16, w.here); w.names(engine.unresolvedNames)
     w.patch32(at: table + 20, w.here); w.hosts(engine.allowHosts, engine.denyHosts)
+    w.patch32(at: table + 24, w.here); w.probes(probes)
     let payloadCount = w.out.count - w.base
     let sum = w.out.withUnsafeBytes { cacheChecksum(UnsafeRawBufferPointer(rebasing: $0[w.base...])) }
     var header = BlobWriter()
@@ -905,14 +934,17 @@ final class CompiledPolicy {
     let base: Int
     let settings: Policy
     let ruleCount: Int
-    private let rulesAt: Int, testsAt: Int, byBinaryAt: Int, unresolvedAt: Int, hostsAt: Int
+    private let rulesAt: Int, testsAt: Int, byBinaryAt: Int, unresolvedAt: Int, hostsAt: Int, probesAt: Int
+    /// Whether the cache holds the kernel plan's program looks (ProbeRecord).
+    let hasProbes: Bool
 
     enum Failure: Error { case bad(String) }
 
-    private init(bytes: CacheBytes, base: Int, settings: Policy, ruleCount: Int, sections: [Int]) {
+    private init(bytes: CacheBytes, base: Int, settings: Policy, ruleCount: Int, sections: [Int], probeCount: Int) {
         self.bytes = bytes; self.base = base; self.settings = settings; self.ruleCount = ruleCount
         rulesAt = sections[1]; testsAt = sections[2]; byBinaryAt = sections[3]
-        unresolvedAt = sections[4]; hostsAt = sections[5]
+        unresolvedAt = sections[4]; hostsAt = sections[5]; probesAt = sections[6]
+        hasProbes = probeCount > 0
     }
 
     static func open(_ bytes: CacheBytes, expecting key: ExpectedKey) -> Result<CompiledPolicy, Failure> {
@@ -948,14 +980,18 @@ final class CompiledPolicy {
                 for v in want where r.i64() != v { return .failure(.bad("\(dir) changed (a program was added, removed or replaced)")) }
             }
             var sections: [Int] = []
-            for _ in 0..<6 { sections.append(r.u32()) }
+            for _ in 0..<cacheSections { sections.append(r.u32()) }
             guard r.ok, sections.allSatisfy({ $0 >= r.pos && $0 < raw.count - base }) else { return .failure(.bad("malformed")) }
             var s = BlobReader(raw, base: base, at: sections[0])
             guard let settings = s.settings() else { return .failure(.bad("malformed settings")) }
             var c = BlobReader(raw, base: base, at: sections[1])
             let ruleCount = c.count()
             guard c.ok, ruleCount <= (raw.count - base - sections[1]) / 4 else { return .failure(.bad("malformed rules")) }
-            return .success(CompiledPolicy(bytes: bytes, base: base, settings: settings, ruleCount: ruleCount, sections: sections))
+            var p = BlobReader(raw, base: base, at: sections[6])
+            let probeCount = p.count()
+            guard p.ok, probeCount <= (raw.count - base - sections[6]) / 4 else { return .failure(.bad("malformed probes")) }
+            return .success(CompiledPolicy(bytes: bytes, base: base, settings: settings, ruleCount: ruleCount,
+                                           sections: sections, probeCount: probeCount))
         }
     }
 
@@ -992,10 +1028,13 @@ final class CompiledPolicy {
 
     /// The rule indices stored for `name` in a names table (binary search, nothing built);
     /// nil if the table cannot be read.
-    private func lookup(_ name: String, table: Int) -> [Int]? {
+    /// The entry for `name` in the sorted table at `table` (names, probes): `body` reads it from
+    /// just after its name (nil: malformed). nil if the table is malformed; `found` false if
+    /// `name` is not in it.
+    private func find<T>(_ name: String, table: Int, _ body: (inout BlobReader) -> T?) -> (found: Bool, value: T?)? {
         var key = name
         return key.withUTF8 { k in
-            bytes.withBytes { raw -> [Int]? in
+            bytes.withBytes { raw -> (found: Bool, value: T?)? in
                 var r = BlobReader(raw, base: base, at: table)
                 let n = r.count()
                 guard r.ok else { return nil }
@@ -1012,17 +1051,35 @@ final class CompiledPolicy {
                     if c == 0 { c = len < k.count ? -1 : (len > k.count ? 1 : 0) }
                     if c == 0 {
                         e.pos += len
-                        let m = e.count()
-                        var out: [Int] = []
-                        out.reserveCapacity(m)
-                        for _ in 0..<m where e.ok { out.append(e.u32()) }
-                        return e.ok ? out : nil
+                        return (true, body(&e))
                     }
                     if c < 0 { lo = mid + 1 } else { hi = mid }
                 }
-                return []
+                return (false, nil)
             }
         }
+    }
+
+    /// The `#!` words the kernel plan found in `path` when the cache was written, if the file
+    /// still has the identity and ctime it had then (`st`: its stat now); nil otherwise.
+    func probe(_ path: String, _ st: stat) -> [String]? {
+        find(path, table: probesAt) { e -> [String]? in
+            for v in ProbeRecord.key(st) where e.i64() != v { return nil }
+            let words = e.strs()
+            return e.ok ? words : nil
+        }?.value
+    }
+
+    /// Rule indices for `name` ([] if none), nil if the table is malformed.
+    private func lookup(_ name: String, table: Int) -> [Int]? {
+        guard let r = find(name, table: table, { e -> [Int]? in
+            let m = e.count()
+            var out: [Int] = []
+            out.reserveCapacity(m)
+            for _ in 0..<m where e.ok { out.append(e.u32()) }
+            return e.ok ? out : nil
+        }) else { return nil }
+        return r.found ? r.value : []
     }
 
     func rules(forBinary path: String) -> [Int]? { lookup(path, table: byBinaryAt) }

@@ -24,6 +24,13 @@ public final class PolicyEngine {
     private var full: Policy?
     /// Set for an engine from the compiled-policy cache (CachePolicy.swift).
     private let compiled: CompiledPolicy?
+    /// The kernel plan's looks at programs (ProgramProbe): recorded while the compiled-policy
+    /// cache is written, answered from it afterwards; `liveProbes` counts the ones that read the
+    /// file (for the tests).
+    var probeRecorder: ProbeRecorder? = nil
+    var liveProbes = 0
+    var hasCachedProbes: Bool { compiled?.hasProbes ?? false }
+    func cachedProbe(_ path: String, _ st: stat) -> [String]? { compiled?.probe(path, st) }
     /// Rules decoded from the cache so far (a command consults a few).
     private var memoIndices: [Int] = []
     private var memoRules: [CommandRule] = []

@@ -228,25 +228,68 @@ struct ProgramProbe {
     init(engine: PolicyEngine) { self.engine = engine }
 
     /// nil: missing or untrusted. Otherwise the `#!` words ([] for a binary).
+    ///
+    /// The words are what the compiled-policy cache remembers (`ProbeRecord`): a program whose
+    /// identity and ctime are unchanged since the cache was written has the same first line, so
+    /// a start pays one stat for it instead of open, fstat, read and close (the example policy's
+    /// kernel plan looks at ~130 programs). Whether it is trusted (a regular file the governed
+    /// user cannot write, in a directory they cannot change) is decided afresh every time.
     mutating func look(_ path: String) -> [String]? {
         var st = stat()
+        if engine.hasCachedProbes, stat(path, &st) == 0, let words = engine.cachedProbe(path, st) {
+            return trusted(path, st) ? words : nil
+        }
+        engine.liveProbes += 1
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         defer { if fd >= 0 { close(fd) } }
         // An execute-only program (mode 0711) cannot be read: no `#!` to look at, only its mode.
-        guard (fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0, (st.st_mode & S_IFMT) == S_IFREG,
-              !engine.writableBy(st) else { return nil }
+        guard (fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0, trusted(path, st) else { return nil }
+        guard fd >= 0 else { return [] }
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+        var words: [String] = []
+        if n > 2, buf[0] == 0x23, buf[1] == 0x21 {
+            let line = buf[2..<n].prefix { $0 != 0x0A }
+            words = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        }
+        engine.probeRecorder?.add(ProbeRecord(path: path, stat: st, words: words))
+        return words
+    }
+
+    private mutating func trusted(_ path: String, _ st: stat) -> Bool {
+        guard (st.st_mode & S_IFMT) == S_IFREG, !engine.writableBy(st) else { return false }
         let dir = parentPath(path)
         if trustedDirs[dir] == nil {
             var dst = stat()
             trustedDirs[dir] = stat(dir, &dst) == 0 && !(engine.writableBy(dst) && (dst.st_mode & S_ISVTX) == 0)
         }
-        guard trustedDirs[dir] == true else { return nil }
-        guard fd >= 0 else { return [] }
-        var buf = [UInt8](repeating: 0, count: 256)
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
-        guard n > 2, buf[0] == 0x23, buf[1] == 0x21 else { return [] }
-        let line = buf[2..<n].prefix { $0 != 0x0A }
-        return String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        return trustedDirs[dir] == true
+    }
+}
+
+/// A program as the kernel plan looked at it: its identity and ctime then (any change to the
+/// file, content or metadata, moves its ctime) and the words of its `#!` line.
+struct ProbeRecord {
+    var path: String
+    var key: [Int]
+    var words: [String]
+
+    init(path: String, key: [Int], words: [String]) { self.path = path; self.key = key; self.words = words }
+    init(path: String, stat st: stat, words: [String]) {
+        self.init(path: path, key: ProbeRecord.key(st), words: words)
+    }
+
+    static func key(_ st: stat) -> [Int] {
+        [Int(st.st_dev), Int(st.st_ino), Int(st.st_size), st.st_ctim.tv_sec, st.st_ctim.tv_nsec]
+    }
+}
+
+/// Collects what the kernel plan looks at while the compiled-policy cache is written.
+final class ProbeRecorder {
+    private(set) var records: [ProbeRecord] = []
+    private var seen = Set<String>()
+    func add(_ r: ProbeRecord) {
+        if seen.insert(r.path).inserted { records.append(r) }
     }
 }
 

@@ -478,6 +478,10 @@ final class PolicyCacheTests: PolicyTestCase {
         // The kernel plan reads only each rule's verdict from the cache (ruleVerdict): the same
         // programs, grants and rules as from the policy itself.
         let planFast = fast.compileKernelPlan(shellPath: "/bin/true"), planSlow = slow.compileKernelPlan(shellPath: "/bin/true")
+        // The cached engine read no program for it: the cache remembers their `#!` lines (only the
+        // shell path's TOML helper, which does not exist beside /bin/true, is looked for again).
+        XCTAssertGreaterThan(slow.liveProbes, 50)
+        XCTAssertLessThanOrEqual(fast.liveProbes, 2)
         // (Compared as sorted lists: the grants come from sets, whose order differs between two
         // engines, and a failure message should name the difference, not print both plans.)
         XCTAssertFalse(planSlow.executables.isEmpty)
@@ -491,6 +495,54 @@ final class PolicyCacheTests: PolicyTestCase {
         for i in 0..<slow.policy.commands.count {
             XCTAssertEqual(fast.ruleVerdict(i), slow.policy.commands[i].verdict, "rule \(i)")
         }
+    }
+}
+
+extension PolicyCacheTests {
+    /// The kernel plan's looks at programs come from the cache while a program is unchanged,
+    /// and are made again once it changed (its ctime moved), although nothing in the cache's key
+    /// did: same size, same inode, same directory.
+    func testKernelProbesComeFromTheCacheUntilTheProgramChanges() throws {
+        let bin = base + "/bin"
+        write(bin + "/interp1", "\n", mode: 0o755)
+        write(bin + "/interp2", "\n", mode: 0o755)
+        write(bin + "/tool2", "#!\(bin)/interp1\n", mode: 0o755)
+        let path = base + "/etc/k.toml"
+        write(path, """
+            [policy]
+            name = "probe-cache"
+            default = "deny"
+            path = ["\(bin)", "/usr/bin", "/bin"]
+            kernel = "best-effort"
+
+            [[command]]
+            id = "tools"
+            names = ["tool2", "true"]
+            decision = "allow"
+
+            """)
+        let (slow, first) = try start(path: path)
+        XCTAssertEqual(kinds(first), ["miss", "written"])
+        let planSlow = slow.compileKernelPlan(shellPath: "/x/aegish")
+        XCTAssertTrue(planSlow.executables.contains(bin + "/interp1"))
+        let (fast, second) = try start(path: path)
+        XCTAssertEqual(kinds(second), ["hit"])
+        let planFast = fast.compileKernelPlan(shellPath: "/x/aegish")
+        XCTAssertEqual(planFast.executables.sorted(), planSlow.executables.sorted())
+        XCTAssertGreaterThan(slow.liveProbes, fast.liveProbes)
+        XCTAssertLessThanOrEqual(fast.liveProbes, 2, "only /x/aegish and its helper are looked for again")
+
+        write(bin + "/tool2", "#!\(bin)/interp2\n", mode: 0o755)
+        let (again, third) = try start(path: path)
+        XCTAssertEqual(kinds(third), ["hit"])
+        let planAgain = again.compileKernelPlan(shellPath: "/x/aegish")
+        XCTAssertTrue(planAgain.executables.contains(bin + "/interp2"), "the changed #! line is read again")
+        XCTAssertFalse(planAgain.executables.contains(bin + "/interp1"))
+
+        // Trust is decided afresh: a program the governed user now owns is not granted.
+        XCTAssertEqual(chown(bin + "/interp2", user, 0), 0)
+        let (fourth, _) = try start(path: path)
+        XCTAssertFalse(fourth.compileKernelPlan(shellPath: "/x/aegish").executables.contains(bin + "/interp2"))
     }
 }
 
