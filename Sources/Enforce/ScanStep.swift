@@ -16,13 +16,20 @@ import Audit
 // What it found goes into the decision's audit record (scan.* fields).
 
 final class ScanStep {
-    let config: ScanConfig
+    /// The policy's [scan] table, decoded at the first command that could need it (from the
+    /// compiled-policy cache it is still undecoded at start). If it cannot be decoded (a damaged
+    /// cache), every language and install counts as scanned, and check refuses what it finds.
+    private(set) lazy var config: ScanConfig = loadConfig()
+    private let source: () -> ScanConfig?
+    private var damaged = false
     let engine: PolicyEngine
     /// Set up at the first scan, not at every start (most commands run no interpreter): the
     /// cache directory's ownership walk is paid only by a session that scans something.
     private(set) lazy var scanner: CodeScanner = makeScanner()
     private let checkUID: uid_t
-    let popular: PopularLists?
+    private(set) lazy var popular: PopularLists? = config.packages.map { [checkUID] p in
+        PopularLists(directory: p.popularDirectory, trustProblem: { policyWritableBy(checkUID, path: $0) })
+    }
     /// Why the cache is not used, said once (at the first scan).
     private var cacheProblem: String?
     let warn: (String) -> Void
@@ -36,14 +43,23 @@ final class ScanStep {
     /// Scripts larger than this are not read (a scanner error).
     static let maxScriptBytes = 16 << 20
 
-    init(config: ScanConfig, engine: PolicyEngine, checkUID: uid_t, warn: @escaping (String) -> Void) {
-        self.config = config
+    init(source: @escaping () -> ScanConfig?, engine: PolicyEngine, checkUID: uid_t, warn: @escaping (String) -> Void) {
+        self.source = source
         self.engine = engine
         self.warn = warn
         self.checkUID = checkUID
-        popular = config.packages.map { p in
-            PopularLists(directory: p.popularDirectory, trustProblem: { policyWritableBy(checkUID, path: $0) })
-        }
+    }
+
+    convenience init(config: ScanConfig, engine: PolicyEngine, checkUID: uid_t, warn: @escaping (String) -> Void) {
+        self.init(source: { config }, engine: engine, checkUID: checkUID, warn: warn)
+    }
+
+    private func loadConfig() -> ScanConfig {
+        if let c = source() { return c }
+        damaged = true
+        var all = ScanConfig()
+        for l in ScanLanguage.allCases { all.languages[l] = LanguageScan() }
+        return all
     }
 
     private func makeScanner() -> CodeScanner {
@@ -86,7 +102,8 @@ final class ScanStep {
         switch r.action {
         case .exec:
             for (argv, sharesStdin) in effectiveCommands(r.argv) {
-                if config.packages != nil, let p = packageInstall(argv, cwd: r.cwd) {
+                // The install first: it is recognised by name, and the table is needed only then.
+                if let p = packageInstall(argv, cwd: r.cwd), config.packages != nil {
                     install.requests += p.requests
                     install.problems += p.problems
                     installs += 1
@@ -99,6 +116,11 @@ final class ScanStep {
             break
         }
         if units.isEmpty && unseen.isEmpty && installs == 0 && problems.isEmpty { return Outcome(decision: nil, fields: []) }
+        if damaged {
+            return Outcome(decision: Decision(.deny, rule: "scan", "the compiled policy's [scan] table cannot be read (a damaged "
+                                              + "cache file in the policy cache directory); delete it and run the command again"),
+                           fields: [])
+        }
 
         var fields: [(String, AuditValue)] = []
         var verdicts: [(ScanVerdict, String, [String])] = []   // (verdict, rule, reasons)

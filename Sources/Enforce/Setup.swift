@@ -39,7 +39,8 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
     let approver = policy.supervisor.map { makeApprover($0, log: log) }
-    let scan = policy.scan.map { ScanStep(config: $0, engine: policyGate.engine, checkUID: checkUID, warn: warn) }
+    // Not `policy.scan`: from the compiled cache that would decode the table at every start.
+    let scan = policy.hasScan ? ScanStep(source: { policy.scan }, engine: policyGate.engine, checkUID: checkUID, warn: warn) : nil
     if log == nil && limiter == nil && approver == nil && scan == nil { return policyGate }
     let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
                              limiter: limiter, warn: warn)

@@ -61,13 +61,14 @@ import Audit
 import CSys
 import Glibc
 import RateLimit
+import Scan
 
 /// Where caches live unless AEGISH_POLICY_CACHE names another directory.
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
 // Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan];
 // 7: [policy] kernel; 8: [audit] exit_status; 9: [policy] kernel_shells), so an older cache is ignored.
-let cacheMagic: [UInt8] = Array("aegish-compiled-policy 10\n".utf8)
+let cacheMagic: [UInt8] = Array("aegish-compiled-policy 11\n".utf8)
 /// Offsets in the section table: settings, rules, tests, by binary, unresolved names, hosts,
 /// the kernel plan's program looks.
 let cacheSections = 7
@@ -508,7 +509,11 @@ struct BlobWriter {   // internal: CacheScan.swift extends it
         audit(p.audit)
         limits(p.limits)
         supervisor(p.supervisor)
+        // Length-prefixed: a start passes over it and decodes it at its first use.
+        let scanAt = here
+        u32(0)
         scan(p.scan)
+        patch32(at: scanAt, here - scanAt - 4)
         str(p.file)
         kernel(p)
     }
@@ -788,7 +793,9 @@ struct BlobReader {
         }
     }
 
-    mutating func settings() -> Policy? {
+    /// `deferScan`: leave the [scan] table in the cache (given its offset and cache directory);
+    /// nil decodes it here.
+    mutating func settings(deferScan: ((_ at: Int, _ cacheDirectory: String?) -> LazyScanConfig)? = nil) -> Policy? {
         var p = Policy()
         p.name = str(); p.defaultVerdict = verdict(); p.searchPath = strs(); p.workspace = optStr()
         p.workspacePrograms = verdict()
@@ -803,7 +810,23 @@ struct BlobReader {
         p.environment.deny = strs()
         // (Into `p` directly: a returned `AuditConfig??` would cost the start a generic
         // metadata instantiation just to destroy it.)
-        guard ok, audit(into: &p), limits(into: &p), supervisor(into: &p), scan(into: &p) else { return nil }
+        guard ok, audit(into: &p), limits(into: &p), supervisor(into: &p) else { return nil }
+        let scanLength = count()
+        let scanAt = pos
+        guard ok else { return nil }
+        if let deferScan {
+            switch u8() {
+            case 0: p.scan = nil
+            case 1:
+                let dir = optStr()
+                guard ok else { return nil }
+                p.scanSource = deferScan(scanAt, dir)
+            default: return nil
+            }
+            pos = scanAt + scanLength
+        } else {
+            guard scan(into: &p), pos == scanAt + scanLength else { return nil }
+        }
         p.file = str()
         guard ok, kernel(into: &p) else { return nil }
         return ok ? p : nil
@@ -983,7 +1006,17 @@ final class CompiledPolicy {
             for _ in 0..<cacheSections { sections.append(r.u32()) }
             guard r.ok, sections.allSatisfy({ $0 >= r.pos && $0 < raw.count - base }) else { return .failure(.bad("malformed")) }
             var s = BlobReader(raw, base: base, at: sections[0])
-            guard let settings = s.settings() else { return .failure(.bad("malformed settings")) }
+            let deferScan = { (at: Int, dir: String?) in
+                LazyScanConfig(cacheDirectory: dir) { [bytes] in
+                    bytes.withBytes { raw -> ScanConfig? in
+                        var r = BlobReader(raw, base: base, at: at)
+                        var p = Policy()
+                        guard r.scan(into: &p), r.ok else { return nil }
+                        return p.scan
+                    }
+                }
+            }
+            guard let settings = s.settings(deferScan: deferScan) else { return .failure(.bad("malformed settings")) }
             var c = BlobReader(raw, base: base, at: sections[1])
             let ruleCount = c.count()
             guard c.ok, ruleCount <= (raw.count - base - sections[1]) / 4 else { return .failure(.bad("malformed rules")) }

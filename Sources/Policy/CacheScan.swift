@@ -104,3 +104,24 @@ extension BlobReader {
         return ok
     }
 }
+
+/// A `[scan]` table left in the compiled-policy cache until something asks for it. Its cache
+/// directory is read at once (it is one of the paths the shell keeps for itself).
+public final class LazyScanConfig: @unchecked Sendable {   // used by one thread: the shell's
+    public let cacheDirectory: String?
+    private let decode: () -> ScanConfig?
+    private var decoded = false
+    private var value: ScanConfig?
+
+    init(cacheDirectory: String?, decode: @escaping () -> ScanConfig?) {
+        self.cacheDirectory = cacheDirectory
+        self.decode = decode
+    }
+
+    /// The table; nil if it cannot be decoded (a damaged cache: the writer ran the loader and
+    /// the file is checksummed, so this is a bug), which ScanStep turns into refusals.
+    public var config: ScanConfig? {
+        if !decoded { value = decode(); decoded = true }
+        return value
+    }
+}

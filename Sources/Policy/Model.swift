@@ -69,7 +69,17 @@ public struct Policy: Sendable {
     /// `[supervisor]`: who answers `ask` (LoadSupervisor.swift). nil: nobody, so `ask` is refused.
     public var supervisor: SupervisorConfig? = nil
     /// `[scan]`: code scanned before an interpreter runs it, package installs checked. nil: none.
-    public var scan: ScanConfig? = nil
+    /// From the compiled-policy cache it is decoded at its first use (`scanSource`): most
+    /// commands run no interpreter, and decoding it cost every start ~30 µs.
+    public var scan: ScanConfig? {
+        get { if let s = scanSource { return s.config }; return scanValue }
+        set { scanValue = newValue; scanSource = nil }
+    }
+    private var scanValue: ScanConfig? = nil
+    /// A `[scan]` table still in the cache (CacheScan.swift).
+    public internal(set) var scanSource: LazyScanConfig? = nil
+    /// Whether the policy has a `[scan]` table (without decoding one that is still in the cache).
+    public var hasScan: Bool { scanSource != nil || scanValue != nil }
     /// Paths the shell keeps for itself: the audit log's and the rate-limit state's directories,
     /// the supervisor's socket, the scan cache.
     public var enforcementPaths: [String] {
@@ -81,7 +91,11 @@ public struct Policy: Sendable {
         if let l = limits { out.append(l.stateDirectory) }
         // The supervisor's socket: only aegish itself talks to it, never a command it runs.
         if let s = supervisor?.socket { out.append(s) }
-        if let d = scan?.cacheDirectory { out.append(d) }
+        if let s = scanSource {
+            if let d = s.cacheDirectory { out.append(d) }
+        } else if let d = scanValue?.cacheDirectory {
+            out.append(d)
+        }
         return out
     }
     /// Where the policy was loaded from.

@@ -81,6 +81,22 @@ final class ScanStepTests: PolicyTestCase {
         return d
     }
 
+    /// A [scan] table that cannot be decoded (from a damaged compiled-policy cache) refuses
+    /// every command that would need it, and nothing else; it is decoded only when needed.
+    func testAnUndecodableTableRefusesWhatItWouldHaveChecked() throws {
+        let engine = try PolicyEngine(policy: policy(), home: nil, governedUID: 65534)
+        var asked = 0
+        let step = ScanStep(source: { asked += 1; return nil }, engine: engine, checkUID: 65534, warn: { _ in })
+        XCTAssertNil(step.check(exec(["cat", "notes.txt"])).decision)
+        XCTAssertEqual(asked, 0, "a command that runs no code and installs nothing needs no [scan] table")
+        for argv in [["python3", "-c", "print(1)"], ["perl", "-e", "1"], ["pip3", "install", "requests"]] {
+            guard let d = step.check(exec(argv)).decision else { return XCTFail("\(argv) must be refused") }
+            XCTAssertEqual(d.verdict, .deny, "\(argv)")
+            XCTAssertTrue(d.reason.contains("cannot be read"), d.reason)
+        }
+        XCTAssertEqual(asked, 1)
+    }
+
     func testHereDocumentCodeIsScannedAndTheFindingNamed() throws {
         let g = try gate(policy())
         guard case .deny(let why) = g.decide(exec(["python3", "-"], stdin: "x = input()\neval(x)\n")) else {

@@ -475,6 +475,12 @@ final class PolicyCacheTests: PolicyTestCase {
         XCTAssertEqual(fast.policy.audit?.path, slow.policy.audit?.path)
         XCTAssertEqual(fast.policy.limits, slow.policy.limits)
         XCTAssertEqual(fast.settings.environment.set, slow.settings.environment.set)
+        // [scan] stays in the cache until asked for, then reads back whole.
+        XCTAssertNotNil(fast.settings.scanSource)
+        XCTAssertTrue(fast.settings.hasScan)
+        XCTAssertEqual(fast.settings.enforcementPaths, slow.settings.enforcementPaths)
+        XCTAssertEqual(fast.settings.scan, slow.settings.scan)
+        XCTAssertNotNil(fast.settings.scan)
         // The kernel plan reads only each rule's verdict from the cache (ruleVerdict): the same
         // programs, grants and rules as from the policy itself.
         let planFast = fast.compileKernelPlan(shellPath: "/bin/true"), planSlow = slow.compileKernelPlan(shellPath: "/bin/true")
