@@ -105,12 +105,9 @@ public final class Limiter {
     public let uid: uid_t
     public let statePath: String
     private let clock: () -> Int64
-    /// Classes by exact command name, and the classes with glob commands (checked for every
-    /// program): a command no class names costs one hash lookup.
-    // String keys, not Substring: a Dictionary keyed by a type the process has not hashed yet
-    // costs a conformance scan (~25 µs in the static binary) at every shell start.
-    private let byCommand: [String: [Int]]
-    private let globClasses: [Int]
+    /// Per class: whether one of its command names is a glob (such a class is checked for every
+    /// program; the others only for the programs they name).
+    private let globClasses: [Bool]
 
     /// `clock`: seconds, for tests (default `limiterClock`).
     public init(config: LimitConfig, uid: uid_t, clock: (() -> Int64)? = nil) {
@@ -119,27 +116,21 @@ public final class Limiter {
         let dir = config.stateDirectory.hasSuffix("/") ? String(config.stateDirectory.dropLast()) : config.stateDirectory
         self.statePath = dir + "/" + String(uid)
         self.clock = clock ?? limiterClock
-        var by: [String: [Int]] = [:]
-        var globs: [Int] = []
-        for (i, c) in config.classes.enumerated() {
-            for cmd in c.commands {
-                if cmd.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "\\" }) {
-                    if globs.last != i { globs.append(i) }
-                } else if by[cmd]?.last != i {
-                    by[cmd, default: []].append(i)
-                }
-            }
+        // No name → classes dictionary: a policy has a handful of classes, a scan of their names
+        // is as fast, and the dictionary cost every start a generic metadata instantiation.
+        self.globClasses = config.classes.map { c in
+            c.commands.contains { cmd in cmd.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "\\" }) }
         }
-        self.byCommand = by
-        self.globClasses = globs
     }
 
     /// The classes covering a command, in configuration order.
     public func classes(covering program: String, argv: [String]) -> [LimitClass] {
-        let base = programBasename(program)
-        var candidates = byCommand[String(base)] ?? []
-        if !globClasses.isEmpty { candidates = Array(Set(candidates + globClasses)).sorted() }
-        return candidates.map { config.classes[$0] }.filter { $0.covers(program: program, argv: argv) }
+        let base = String(programBasename(program))
+        var out: [LimitClass] = []
+        for (i, c) in config.classes.enumerated() where globClasses[i] || c.commands.contains(base) {
+            if c.covers(program: program, argv: argv) { out.append(c) }
+        }
+        return out
     }
 
     /// Decide, and count the operation if it is allowed.

@@ -14,6 +14,25 @@ final class LimiterTests: XCTestCase {
         LimitConfig(stateDirectory: dir, classes: classes, onStateError: onStateError, trustedOwner: getuid())
     }
 
+    /// Which classes a program meets: those naming it (by basename), those whose glob matches
+    /// it, in the configuration's order; a program no class names meets none.
+    func testClassesCoveringByNameAndGlobInConfigurationOrder() {
+        let l = Limiter(config: config([
+            LimitClass(id: "py", commands: ["python*"], window: 60, maxOperations: 5),
+            LimitClass(id: "delete", commands: ["rm", "shred"], window: 60, maxOperations: 3),
+            LimitClass(id: "git", commands: ["git"], patterns: ["reset --hard"], window: 60, maxOperations: 1),
+            LimitClass(id: "any-rm", commands: ["r?"], window: 60, maxOperations: 9),
+        ]), uid: user)
+        func ids(_ argv: [String]) -> [String] { l.classes(covering: argv[0], argv: argv).map(\.id) }
+        XCTAssertEqual(ids(["/usr/bin/rm", "-f", "x"]), ["delete", "any-rm"])
+        XCTAssertEqual(ids(["shred", "x"]), ["delete"])
+        XCTAssertEqual(ids(["/usr/bin/python3.11", "x.py"]), ["py"])
+        XCTAssertEqual(ids(["git", "reset", "--hard"]), ["git"])
+        XCTAssertEqual(ids(["git", "status"]), [])
+        XCTAssertEqual(ids(["/bin/true"]), [])
+        XCTAssertEqual(ids(["rmdir", "d"]), [])
+    }
+
     func testOperationsLimitWindowAndMessage() {
         let clock = FakeClock()
         let l = Limiter(config: config([LimitClass(id: "delete", commands: ["rm"], window: 60, maxOperations: 3)]),
