@@ -36,18 +36,17 @@ DESTDIR ?=
 LINK ?= static
 EXTRA_LINK ?=
 
+# The static links use lld and place the functions a start runs together (the list is
+# tools/order/aegish.order; `make order` regenerates it).
+ORDER_FLAGS := -Xswiftc -use-ld=lld -Xlinker --symbol-ordering-file=$(CURDIR)/tools/order/aegish.order \
+               -Xlinker --no-warn-symbol-ordering
 ifeq ($(LINK),static-pie)
-  LINK_FLAGS := -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+  LINK_FLAGS := -Xswiftc -static-executable $(ORDER_FLAGS) \
                 -Xswiftc -Xclang-linker -Xswiftc -static-pie --disable-local-rpath \
-                -Xlinker -z -Xlinker pack-relative-relocs \
-                -Xlinker --symbol-ordering-file=$(CURDIR)/tools/order/aegish.order \
-                -Xlinker --no-warn-symbol-ordering
+                -Xlinker -z -Xlinker pack-relative-relocs
   STATIC := 1
 else ifeq ($(LINK),static)
-  # lld, with the functions a start runs placed together (tools/order/generate writes the list).
-  LINK_FLAGS := -Xswiftc -static-executable -Xswiftc -use-ld=lld \
-                -Xlinker --symbol-ordering-file=$(CURDIR)/tools/order/aegish.order \
-                -Xlinker --no-warn-symbol-ordering
+  LINK_FLAGS := -Xswiftc -static-executable $(ORDER_FLAGS)
   STATIC := 1
 else ifeq ($(LINK),static-stdlib)
   LINK_FLAGS := --static-swift-stdlib

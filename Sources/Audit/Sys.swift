@@ -97,11 +97,10 @@ struct Hash256: Hashable {
         a = w[0]; b = w[1]; c = w[2]; d = w[3]
     }
 
+    /// The digest's 64 hex digits (the words big-endian, as they were read): from a tuple, not
+    /// a [UInt64], whose array metadata would cost every audited start (it runs at each record).
     var hex: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for w in [a, b, c, d] { for k in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * k))) } }
-        return hexString(bytes)
+        withUnsafeBytes(of: (a.bigEndian, b.bigEndian, c.bigEndian, d.bigEndian)) { hexString($0) }
     }
 }
 

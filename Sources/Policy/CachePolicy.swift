@@ -67,7 +67,8 @@ import Scan
 public let defaultPolicyCacheDirectory = "/var/cache/aegish"
 
 // Bumped whenever the format changes (3: [audit] and [limits]; 4: binary, lazy; 5: [supervisor]; 6: [scan];
-// 7: [policy] kernel; 8: [audit] exit_status; 9: [policy] kernel_shells), so an older cache is ignored.
+// 7: [policy] kernel; 8: [audit] exit_status; 9: [policy] kernel_shells; 10: the kernel plan's
+// program looks; 11: [scan] length-prefixed, decoded at first use), so an older cache is ignored.
 let cacheMagic: [UInt8] = Array("aegish-compiled-policy 11\n".utf8)
 /// Offsets in the section table: settings, rules, tests, by binary, unresolved names, hosts,
 /// the kernel plan's program looks.
@@ -1059,8 +1060,6 @@ final class CompiledPolicy {
         }
     }
 
-    /// The rule indices stored for `name` in a names table (binary search, nothing built);
-    /// nil if the table cannot be read.
     /// The entry for `name` in the sorted table at `table` (names, probes): `body` reads it from
     /// just after its name (nil: malformed). nil if the table is malformed; `found` false if
     /// `name` is not in it.
@@ -1103,7 +1102,8 @@ final class CompiledPolicy {
         }?.value
     }
 
-    /// Rule indices for `name` ([] if none), nil if the table is malformed.
+    /// The rule indices stored for `name` in a names table ([] if none; binary search, nothing
+    /// else built); nil if the table cannot be read.
     private func lookup(_ name: String, table: Int) -> [Int]? {
         guard let r = find(name, table: table, { e -> [Int]? in
             let m = e.count()

@@ -570,9 +570,9 @@ extension PolicyEngine {
     /// reachable when the user could create it (a directory on the way they can write); one only
     /// an administrator could create (/etc/sudoers.d on a system without sudo) is checked again
     /// at the next session, like everything else here.
-    func governedUserCanReach(_ path: String, groups: [gid_t]?? = nil) -> Bool {
+    func governedUserCanReach(_ path: String) -> Bool {
         if governedUID == 0 { return true }
-        guard let programGroups = groups ?? programGroups() else { return true }   // unknown user
+        guard let programGroups = programGroups() else { return true }   // unknown user
         return ReachWalk(engine: self, groups: programGroups).reaches(path)
     }
 }

@@ -176,8 +176,7 @@ func ownershipCheck(_ uid: uid_t, path: String, groupFile: String, passwdFile: S
     // the current directory ("" for /), `marks` where each of its components starts, `owners`
     // (uid << 32 | gid) and `modes` those of / and of each of them (all [Int], a type every start
     // has anyway: an array of `stat`, or of UInt64, costs a generic metadata instantiation at
-    // every start); `rest` what
-    // is still to walk, from `i`.
+    // every start); `rest` what is still to walk, from `i`.
     var rootStat = stat()
     guard lstat("/", &rootStat) == 0 else { return refuse("cannot stat /: \(errnoText(errno))") }
     var out: [UInt8] = []
