@@ -27,7 +27,11 @@ int csys_landlock_enforce(int ruleset);
 /// Puts the calling child in its own user and mount namespace with aegish bound over the shells
 /// set by aegish_set_shell_redirect (shellns.c). Async-signal-safe. 0 when done or when user
 /// namespaces are unavailable (the program runs without); an errno when the namespace was made
-/// but could not be set up (the exec must not happen).
-int csys_redirect_shells_in_child(void);
+/// but could not be set up (the exec must not happen). A child that is not dumpable (setgid
+/// deployment) first closes its close-on-exec descriptors but `keep1`/`keep2` and becomes so.
+int csys_redirect_shells_in_child(int keep1, int keep2);
+/// Whether a sandboxed child will make itself dumpable for the redirection (so it must not share
+/// the shell's memory).
+int csys_shell_redirect_needs_dumpable(void);
 
 #endif

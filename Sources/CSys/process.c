@@ -22,10 +22,8 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef CSYS_SPAWN_FORK
 #include <sched.h>
 #include <sys/mman.h>
-#endif
 
 // MARK: - Sandbox hook
 
@@ -49,11 +47,11 @@ static int drop_enforcement_group(void) {
 /// by the parent (landlock.c); here it is only applied: prctl(PR_SET_NO_NEW_PRIVS) and
 /// landlock_restrict_self. `ruleset` < 0: no sandbox for this program (the caller decided).
 /// Returns 0, or an errno value that is reported to the caller as the exec failure.
-static int sandbox_apply_in_child(int ruleset) {
+static int sandbox_apply_in_child(int ruleset, int keepfd) {
     int e = drop_enforcement_group();
     if (e != 0) return e;
     if (ruleset >= 0) {
-        e = csys_redirect_shells_in_child();   // before the domain forbids mounting
+        e = csys_redirect_shells_in_child(ruleset, keepfd);   // before the domain forbids mounting
         if (e != 0) return e;
         return csys_landlock_enforce(ruleset);
     }
@@ -91,6 +89,8 @@ struct spawn_job {
     int terminal;     // give it to the new group (pgid 0), or -1
     int sandbox;      // Landlock ruleset fd to apply before exec, or -1
     int errfd;        // fork strategy: read end: of the close-on-exec error pipe, else -1
+    int keepfd;       // fork strategy, in the child: the error pipe's write end, else -1
+    int own_memory;   // fork, not clone: the child may become dumpable (shellns.c)
     volatile int err; // clone strategy: errno written here by the child (shared memory)
 };
 
@@ -120,7 +120,7 @@ static int child_run(struct spawn_job *job) {
     if (job->pgid == 0 && job->terminal >= 0) tcsetpgrp(job->terminal, (pid_t)syscall(SYS_getpid));
     if (job->cwd && chdir(job->cwd) != 0) return errno;
     csys_reset_signals_for_exec();
-    int e = sandbox_apply_in_child(job->sandbox);
+    int e = sandbox_apply_in_child(job->sandbox, job->keepfd);
     if (e != 0) return e;
     sigset_t none;
     sigemptyset(&none);
@@ -129,13 +129,13 @@ static int child_run(struct spawn_job *job) {
     return errno;
 }
 
-#ifndef CSYS_SPAWN_FORK
 // Strategy "clone" (default): clone(CLONE_VM|CLONE_VFORK) on a private stack, as glibc's posix_spawn does.
 // The parent is suspended until the child execs or exits, so the child reports its errno through
 // shared memory instead of a pipe. Measured: spawn+wait of /bin/true 450 us vs 560 us with fork
 // (2-core VM). The child runs on its own stack in child_run, never returning into the parent's
 // frames, so the usual vfork() hazards do not apply.
 
+#ifndef CSYS_SPAWN_FORK
 enum { CHILD_STACK = 64 * 1024 };
 
 static int clone_child(void *arg) {
@@ -144,7 +144,7 @@ static int clone_child(void *arg) {
     _exit(127);
 }
 
-static pid_t start_child(struct spawn_job *job) {
+static pid_t start_child_clone(struct spawn_job *job) {
     void *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) return -1;
@@ -155,15 +155,14 @@ static pid_t start_child(struct spawn_job *job) {
     errno = e;
     return pid;
 }
+#endif
 
-static int child_status(struct spawn_job *job, pid_t pid) {
-    (void)pid;
-    return job->err;
-}
-#else
-// Strategy "fork" (-DCSYS_SPAWN_FORK): plain fork; the child reports a failure through a
-// close-on-exec pipe whose EOF means the exec succeeded.
-static pid_t start_child(struct spawn_job *job) {
+// Strategy "fork": plain fork; the child reports a failure through a close-on-exec pipe whose EOF
+// means the exec succeeded. Used (instead of clone) when the child must become dumpable before
+// its exec (the setgid deployment's shell redirection, shellns.c): a child that shared the
+// shell's memory could then be traced into the shell itself. -DCSYS_SPAWN_FORK makes it the
+// only strategy.
+static pid_t start_child_fork(struct spawn_job *job) {
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0) return -1;
     if (pfd[0] >= job->base) job->base = pfd[0] + 1;
@@ -174,6 +173,7 @@ static pid_t start_child(struct spawn_job *job) {
         int errfd = fcntl(pfd[1], F_DUPFD_CLOEXEC, job->base);
         if (errfd < 0) _exit(127);  // cannot even report
         close(pfd[0]);
+        job->keepfd = errfd;
         int e = child_run(job);
         ssize_t w;
         do { w = write(errfd, &e, sizeof e); } while (w < 0 && errno == EINTR);
@@ -190,15 +190,22 @@ static pid_t start_child(struct spawn_job *job) {
     return pid;
 }
 
+static pid_t start_child(struct spawn_job *job) {
+#ifndef CSYS_SPAWN_FORK
+    if (!job->own_memory) return start_child_clone(job);
+#endif
+    return start_child_fork(job);
+}
+
 static int child_status(struct spawn_job *job, pid_t pid) {
     (void)pid;
+    if (job->errfd < 0) return job->err;   // clone: reported in shared memory
     int child_errno = 0;
     ssize_t n;
     do { n = read(job->errfd, &child_errno, sizeof child_errno); } while (n < 0 && errno == EINTR);
     close(job->errfd);
     return n == (ssize_t)sizeof child_errno ? child_errno : 0;  // EOF: exec succeeded
 }
-#endif
 
 enum { SMALL_MAP = 32 };
 
@@ -217,6 +224,7 @@ pid_t aegish_spawn_sandboxed(const char *path, char *const argv[], char *const e
     struct spawn_job job = {
         .path = path, .argv = argv, .envp = envp, .fdmap = fdmap, .nfd = nfd,
         .base = 3, .cwd = cwd, .pgid = pgid, .terminal = job_terminal, .sandbox = sandbox, .errfd = -1,
+        .keepfd = -1, .own_memory = sandbox >= 0 && csys_shell_redirect_needs_dumpable(),
     };
     for (int i = 0; i < nfd; i++) {
         int t = fdmap[2 * i], s = fdmap[2 * i + 1];
@@ -270,7 +278,7 @@ int aegish_exec_sandboxed(const char *path, char *const argv[], char *const envp
     block_all(&oldmask);
     for (int sig = 1; sig < NSIG; sig++) sigaction(sig, NULL, &saved[sig]);
     csys_reset_signals_for_exec();
-    int e = sandbox_apply_in_child(sandbox);
+    int e = sandbox_apply_in_child(sandbox, -1);
     if (e == 0) {
         sigset_t none;
         sigemptyset(&none);
@@ -305,18 +313,25 @@ pid_t aegish_fork(void) {
 
 // MARK: - wait
 
-int aegish_wait_child_or_fd(pid_t pid, int fd) {
+int aegish_wait_child_or_fds(pid_t pid, const int *fds, int n, int timeout_ms) {
+    if (n < 0 || n > 4) { errno = EINVAL; return -1; }
     int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pfd < 0) return 0;
-    struct pollfd p[2] = {{.fd = pfd, .events = POLLIN}, {.fd = fd, .events = POLLIN}};
-    int r = poll(p, 2, -1);
+    struct pollfd p[5] = {{.fd = pfd, .events = POLLIN}};
+    for (int i = 0; i < n; i++) p[i + 1] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+    int r = poll(p, (nfds_t)n + 1, timeout_ms);
     int e = errno;
     close(pfd);
+    if (r == 0) return 0;   // timed out: the caller looks at the child itself
     if (r < 0) {
         errno = e;
         return -1;
     }
-    return (p[1].revents & (POLLIN | POLLERR | POLLHUP)) ? 1 : 0;
+    if (p[0].revents) return 0;   // the child first: a busy descriptor must not hide its end
+    for (int i = 0; i < n; i++) {
+        if (p[i + 1].revents & (POLLIN | POLLERR | POLLHUP)) return i + 1;
+    }
+    return 0;
 }
 
 pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <poll.h>
 #include <unistd.h>
 
 static int make_address(const char *path, struct sockaddr_un *addr) {
@@ -73,4 +74,124 @@ int aegish_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
     if (uid) *uid = cred.uid;
     if (gid) *gid = cred.gid;
     return 0;
+}
+
+// MARK: - The relay (Sources/Enforce/Relay*.swift)
+//
+// One request is one datagram to the relay's socket (a Unix SOCK_DGRAM socket at a path, so a
+// program that closes every inherited descriptor — Python's subprocess does — still passes it
+// on through the environment), carrying the asker's own reply socket (SCM_RIGHTS); the server's
+// socket has SO_PASSCRED, so the kernel attaches who sent it. Whichever aegish of the session is
+// waiting reads it, answers on the reply socket without blocking, and closes it: no connection
+// state for a program to hold open.
+
+int aegish_relay_bind(const char *path) {
+    struct sockaddr_un addr;
+    if (make_address(path, &addr) != 0) return -1;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int on = 1;
+    // Born 0666: who may ask is decided by the sender's credentials, not by the file's mode.
+    mode_t old = umask(0111);
+    int r = setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0
+            ? bind(fd, (struct sockaddr *)&addr, sizeof addr) : -1;
+    umask(old);
+    if (r != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+int aegish_is_seqpacket_socket(int fd) {
+    int type = 0, domain = 0;
+    socklen_t len = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET) return 0;
+    len = sizeof domain;
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX) return 0;
+    return 1;
+}
+
+long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms) {
+    struct sockaddr_un addr;
+    if (make_address(path, &addr) != 0) return -1;
+    int out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (out < 0) return -1;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) { int e = errno; close(out); errno = e; return -1; }
+    struct iovec iov = {.iov_base = (void *)request, .iov_len = len};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_name = &addr, .msg_namelen = sizeof addr, .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &sv[1], sizeof(int));
+    ssize_t sent;
+    do { sent = sendmsg(out, &msg, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    int e = errno;
+    close(out);
+    close(sv[1]);
+    if (sent < 0) { close(sv[0]); errno = e; return -1; }
+    struct pollfd p = {.fd = sv[0], .events = POLLIN};
+    int r;
+    do { r = poll(&p, 1, timeout_ms); } while (r < 0 && errno == EINTR);
+    if (r == 0) { close(sv[0]); errno = ETIMEDOUT; return -1; }
+    ssize_t n;
+    do { n = recv(sv[0], reply, cap, MSG_DONTWAIT); } while (n < 0 && errno == EINTR);
+    e = errno;
+    close(sv[0]);
+    if (n == 0) { errno = ECONNRESET; return -1; }   // the server closed it without an answer
+    errno = e;
+    return n;
+}
+
+long aegish_relay_receive(int server, void *buf, size_t cap, int *replyfd, pid_t *pid, uid_t *uid) {
+    *replyfd = -1;
+    struct iovec iov = {.iov_base = buf, .iov_len = cap};
+    union { char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4 * sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                         .msg_controllen = sizeof control.buf};
+    ssize_t n;
+    do { n = recvmsg(server, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    int fds = 0, fd = -1, have_cred = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET) continue;
+        if (c->cmsg_type == SCM_RIGHTS) {
+            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; i++) {
+                int got;
+                memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                if (fds++ == 0) fd = got; else close(got);   // exactly one is expected
+            }
+        } else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+            struct ucred cred;
+            memcpy(&cred, CMSG_DATA(c), sizeof cred);
+            *pid = cred.pid;
+            *uid = cred.uid;
+            have_cred = 1;
+        }
+    }
+    if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || fds != 1 || !have_cred || n == 0) {
+        // Not a request this relay answers; with no reply socket, the asker sees it closed.
+        if (fd >= 0) close(fd);
+        errno = EPROTO;
+        return -1;
+    }
+    *replyfd = fd;
+    return n;
+}
+
+int aegish_relay_reply(int replyfd, const void *buf, size_t len) {
+    ssize_t n;
+    do { n = send(replyfd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    int e = errno;
+    close(replyfd);
+    errno = e;
+    return n == (ssize_t)len ? 0 : -1;
 }

@@ -16,9 +16,9 @@ import RateLimit
 
 public final class EnforcingGate: Gate {
     public let policyGate: PolicyGate
-    let log: AuditLog?
+    let log: DecisionLog?
     let logFailure: AuditConfig.OnFailure
-    let limiter: Limiter?
+    let limiter: LimitKeeper?
     /// Writes warnings (log failure under on_failure = continue, uncounted operations).
     let warn: (String) -> Void
     /// Who answers `ask`; nil: nobody, so every ask is refused.
@@ -37,8 +37,18 @@ public final class EnforcingGate: Gate {
     var scan: ScanStep? = nil
     private var scanFields: [(String, AuditValue)] = []
 
-    public init(policyGate: PolicyGate, log: AuditLog?, logFailure: AuditConfig.OnFailure = .refuse,
-                limiter: Limiter?, warn: @escaping (String) -> Void) {
+    /// In a shell that holds aegish's group: the relay that nested shells in its programs ask.
+    var relay: RelayServer? = nil
+    /// In a nested shell: the relay it asks, which its own programs get in turn.
+    var inheritedRelay: String? = nil
+
+    public convenience init(policyGate: PolicyGate, log: AuditLog?, logFailure: AuditConfig.OnFailure = .refuse,
+                            limiter: Limiter?, warn: @escaping (String) -> Void) {
+        self.init(policyGate: policyGate, decisionLog: log, logFailure: logFailure, limitKeeper: limiter, warn: warn)
+    }
+
+    init(policyGate: PolicyGate, decisionLog log: DecisionLog?, logFailure: AuditConfig.OnFailure = .refuse,
+         limitKeeper limiter: LimitKeeper?, warn: @escaping (String) -> Void) {
         self.policyGate = policyGate
         self.log = log
         self.logFailure = logFailure
@@ -51,7 +61,18 @@ public final class EnforcingGate: Gate {
     /// The policy's verdict only: completing a name runs nothing, so it is neither logged nor
     /// counted against a limit.
     public func completionAllows(_ r: GateRequest) -> Bool { policyGate.completionAllows(r) }
-    public func childEnvironment(_ environment: [String]) -> [String] { policyGate.childEnvironment(environment) }
+    /// The policy's environment, plus the relay for a nested aegish (RelayClient.swift), which
+    /// replaces any AEGISH_RELAY the agent set.
+    public func childEnvironment(_ environment: [String]) -> [String] {
+        var env = policyGate.childEnvironment(environment)
+        if let path = relay?.path ?? inheritedRelay {
+            env.removeAll { $0.hasPrefix("AEGISH_RELAY=") }
+            env.append("AEGISH_RELAY=" + path)
+        }
+        return env
+    }
+    public var relayFD: Int32? { relay?.serverFD }
+    public func serveRelay() { relay?.serve() }
     /// Built (or taken from the cache) when the exec was decided, so a sandbox that cannot be
     /// built was already refused and logged as such.
     public func sandbox(for request: GateRequest) -> Sandbox { policyGate.sandbox(for: request) }
@@ -194,13 +215,17 @@ public final class EnforcingGate: Gate {
     }
 
     /// The shell waits for every program only when its end is recorded ([audit] exit_status).
-    public var wantsCompletion: Bool { (log?.config.exitStatus ?? false) || policyGate.wantsCompletion }
+    /// And while nested shells may ask the relay: someone must be there to answer.
+    public var wantsCompletion: Bool { (log?.recordsExitStatus ?? false) || relay != nil || policyGate.wantsCompletion }
     public var pendingServiceFD: Int32? { policyGate.pendingServiceFD }
     public func startPendingService() { policyGate.startPendingService() }
 
     public func finished(_ request: GateRequest, _ c: GateCompletion) {
         guard let id = runningEvent, let log else { return }
         runningEvent = nil
+        // The shell may wait for other reasons (the relay, the proxy): exit_status = false still
+        // means no completion records.
+        guard log.recordsExitStatus else { return }
         do {
             try log.complete(id: id, exitCode: c.exitCode, signal: c.signal, durationNS: c.durationNS)
         } catch {

@@ -17,8 +17,14 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     // kernel = "best-effort": what programs are not held to, said loudly at every session start.
     for line in policyGate.kernel.startupWarnings() { warn(line) }
     policyGate.kernel.warn = warn
+    // A nested aegish (a program's shell, under no_new_privs) in the setgid deployment cannot
+    // write the log or the limit state: it asks the aegish that started the program.
+    let relayIn = inheritedRelayPath()
     var log: AuditLog? = nil
-    if let config = policy.audit {
+    var decisionLog: DecisionLog? = nil
+    if let config = policy.audit, let relayIn {
+        decisionLog = RelayLog(relay: relayIn, config: config)
+    } else if let config = policy.audit {
         do {
             let dir = directoryOf(config.path)
             if let why = directoryWritableBy(checkUID, path: dir) {
@@ -26,6 +32,7 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
                                       + "make it root:aegish mode 2770 (see aegish-audit(5))")
             }
             log = try AuditLog(config: config)
+            decisionLog = log
         } catch {
             let reason = "audit: the audit log \(config.path) cannot be used (\(error))"
             if config.onFailure == .continue {
@@ -38,14 +45,23 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
         }
     }
     let limiter = policy.limits.map { Limiter(config: $0, uid: getuid()) }
+    var keeper: LimitKeeper? = limiter
+    if let limiter, let relayIn { keeper = RelayLimiter(relay: relayIn, local: limiter) }
     let approver = policy.supervisor.map { makeApprover($0, log: log) }
     // Not `policy.scan`: from the compiled cache that would decode the table at every start.
     let scan = policy.hasScan ? ScanStep(source: { policy.scan }, engine: policyGate.engine, checkUID: checkUID, warn: warn) : nil
-    if log == nil && limiter == nil && approver == nil && scan == nil { return policyGate }
-    let gate = EnforcingGate(policyGate: policyGate, log: log, logFailure: policy.audit?.onFailure ?? .refuse,
-                             limiter: limiter, warn: warn)
+    if decisionLog == nil && keeper == nil && approver == nil && scan == nil { return policyGate }
+    let gate = EnforcingGate(policyGate: policyGate, decisionLog: decisionLog, logFailure: policy.audit?.onFailure ?? .refuse,
+                             limitKeeper: keeper, warn: warn)
     gate.approver = approver
     gate.scan = scan
+    gate.inheritedRelay = relayIn
+    // This shell holds aegish's group and its programs will not (no_new_privs): nested shells in
+    // them will need the relay. Costs a socket here, and the shell then waits for its
+    // programs instead of becoming the last one (wantsCompletion).
+    if relayIn == nil, getegid() != getgid(), log != nil || limiter != nil, policyGate.kernel.confinesPrograms {
+        gate.relay = RelayServer(log: log, limiter: limiter)
+    }
     return gate
 }
 

@@ -93,6 +93,11 @@ public protocol Gate: AnyObject {
     var pendingServiceFD: Int32? { get }
     /// Starts the pending service now (before the shell forks, or when its descriptor is ready).
     func startPendingService()
+    /// A descriptor the shell also watches while it waits for a program: requests from nested
+    /// aegish processes inside its programs (the relay, Enforce/RelayServer.swift), which
+    /// `serveRelay` answers. nil: none.
+    var relayFD: Int32? { get }
+    func serveRelay()
     /// The kernel sandbox an allowed `.exec` runs in (Sandbox.swift), asked right before it starts.
     func sandbox(for request: GateRequest) -> Sandbox
     /// The policy's name, for the interactive prompt and banner; nil if there is none.
@@ -115,6 +120,8 @@ extension Gate {
     public var wantsCompletion: Bool { false }
     public var pendingServiceFD: Int32? { nil }
     public func startPendingService() {}
+    public var relayFD: Int32? { nil }
+    public func serveRelay() {}
     public func sandbox(for request: GateRequest) -> Sandbox { .none }
     public var policyName: String? { nil }
     public func completionAllows(_ request: GateRequest) -> Bool {

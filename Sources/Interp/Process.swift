@@ -58,17 +58,27 @@ extension Shell {
     /// Waits for a foreground child, forwarding TERM/HUP to it; returns the shell status of it.
     func waitForeground(_ pid: pid_t) -> Int32 {
         var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
+        var watchRelay = true
         while true {
             // A signal that arrived while the child was being started (all signals blocked) did
             // not interrupt anything yet: pass it on before blocking in wait.
             forwardSignals(to: pid)
-            if let fd = gate.pendingServiceFD {
-                // The program may be waiting on the service (a connection to the proxy's
-                // listener): start it when that happens, keep waiting otherwise.
-                let ready = aegish_wait_child_or_fd(pid, fd)
-                if ready == 1 { gate.startPendingService(); continue }
+            let proxy = gate.pendingServiceFD, relay = watchRelay ? gate.relayFD : nil
+            if proxy != nil || relay != nil {
+                // The program may be waiting on a service: a connection to the proxy's listener
+                // (start the proxy), a nested aegish's request (answer it). Keep waiting otherwise.
+                let fds: (Int32, Int32) = (proxy ?? relay ?? -1, proxy != nil ? relay ?? -1 : -1)
+                let n: Int32 = fds.1 >= 0 ? 2 : 1
+                let ready = withUnsafeBytes(of: fds) { aegish_wait_child_or_fds(pid, $0.baseAddress!.assumingMemoryBound(to: Int32.self), n, -1) }
+                if ready > 0 {
+                    if (ready == 1 ? fds.0 : fds.1) == proxy { gate.startPendingService() } else { gate.serveRelay() }
+                    continue
+                }
                 if ready < 0 {   // a signal (forwarded at the top of the loop), or poll failed
-                    if aegish_errno() != EINTR { gate.startPendingService() }
+                    if aegish_errno() != EINTR {
+                        gate.startPendingService()
+                        watchRelay = false   // nested shells then get no answer and refuse
+                    }
                     continue
                 }
             }

@@ -184,6 +184,10 @@ public final class KernelSandbox {
     }
 
     /// The sandbox for an allowed exec of `request.path`.
+    /// Whether programs run under no_new_privs in a Landlock domain (so a nested aegish does not
+    /// get aegish's setgid group).
+    public var confinesPrograms: Bool { mode != .off && abi >= 1 }
+
     public func sandbox(for request: GateRequest) -> Sandbox {
         guard mode != .off, case .exec = request.action else { return .none }
         if abi < 1 {
@@ -205,9 +209,13 @@ public final class KernelSandbox {
         if let d = lastDecided, d.path == request.path, d.cwd == request.cwd, let program = d.program {
             extra = extraPrograms(program, plan, canonical: true)
         }
+        // The namespace that brings shells back to aegish costs ~0.3 ms per program (user and
+        // mount namespace, created and torn down): not for programs that never start another.
+        let shells = !startsNoPrograms(lastDecided?.program)
+        aegish_shell_redirect_select(shells ? 1 : 0)
+        if shells { redirectShells() }
         let key = extra.joined(separator: "\u{0}")
         if let fd = rulesets[key] { return .ruleset(fd) }
-        if rulesets.isEmpty { redirectShells() }
         switch build(plan, extra: extra) {
         case .success(let fd):
             rulesets[key] = fd
@@ -242,23 +250,44 @@ public final class KernelSandbox {
     /// own namespaces (CSys shellns.c): the POSIX-style shells that exist here, by canonical path
     /// (/bin/sh → /usr/bin/dash). Not for an agent that runs as the overflow uid ("nobody"): in
     /// the namespace, only its own uid is mapped and every other owner shows as that uid, so a
-    /// nested aegish could not tell root's policy from one the agent owns. Nor in the setgid
-    /// deployment: after a setgid exec the process is not dumpable, /proc/self/uid_map belongs to
-    /// root, and making it dumpable would let the agent's processes ptrace a child that still
-    /// shares the shell's memory; the shells are then refused (EACCES), as with "refuse".
+    /// nested aegish could not tell root's policy from one the agent owns. In the setgid
+    /// deployment (not dumpable after the setgid exec) the child makes itself dumpable once it
+    /// has dropped the group and closed what it holds (shellns.c); a process that is not
+    /// dumpable for another reason gets no redirection (the shells are refused, EACCES). Nor does
+    /// a nested aegish (under no_new_privs, inside a program's domain): its programs are in that
+    /// program's namespace already, where the shells are aegish, and the domain would not let it
+    /// write its own id maps.
+    public var redirectsShells: Bool {
+        engine.settings.kernelShells == .aegish && getuid() != overflowUID()
+            && (aegish_dumpable() == 1 || getegid() != getgid()) && aegish_no_new_privs() == 0
+    }
+
+    /// Configures the redirection (CSys) on the first program that gets it. Each directory is
+    /// resolved once (/bin is /usr/bin on a merged-/usr system), each name costs one lstat
+    /// unless it is a link.
     private func redirectShells() {
-        // Cheapest first: the setgid deployment stops at aegish_dumpable, before any file is read.
-        guard engine.settings.kernelShells == .aegish, aegish_dumpable() == 1, getuid() != overflowUID() else { return }
+        guard !shellsConfigured else { return }
+        shellsConfigured = true
+        guard redirectsShells else { return }
+        var dirs: [String] = []
+        for d in ["/bin", "/usr/bin", "/usr/local/bin"] {
+            let c = canonicalPath(d, cwd: "/")
+            if !dirs.contains(c) { dirs.append(c) }
+        }
         var targets: [String] = []
-        for dir in ["/bin", "/usr/bin", "/usr/local/bin"] {
+        for dir in dirs {
             for name in redirectedShells {
-                let c = canonicalPath(dir + "/" + name, cwd: "/")
-                guard c != shellPath, !targets.contains(c), isRegularFile(c) else { continue }
+                var st = stat()
+                let p = dir + "/" + name
+                guard lstat(p, &st) == 0 else { continue }
+                let c = (st.st_mode & S_IFMT) == S_IFLNK ? canonicalPath(p, cwd: "/") : p
+                guard c != shellPath, !targets.contains(c), c == p ? (st.st_mode & S_IFMT) == S_IFREG : isRegularFile(c) else { continue }
                 targets.append(c)
             }
         }
         _ = withCStrings(targets) { aegish_set_shell_redirect(shellPath, $0, Int32(min(targets.count, 16))) }
     }
+    private var shellsConfigured = false
 
     struct BuildError: Error { var message: String }
 
@@ -385,11 +414,12 @@ public final class KernelSandbox {
         guard mode != .off, abi >= 1 || mode == .bestEffort else { return env }
         var out = env.filter { entry in
             let name = entry.prefix { $0 != "=" }
-            return !proxyVariables.contains(String(name)) && name != "AEGISH_POLICY_FILE"
+            return !proxyVariables.contains(String(name)) && name != "AEGISH_POLICY_FILE" && name != "AEGISH_SELF"
         }
         // A program's `$SHELL -c` is aegish again: it loads the same policy (main.swift,
-        // inheritedPolicyFile).
+        // inheritedPolicyFile), and finds its own files from its real path (ownExecutablePath).
         if engine.settings.file.hasPrefix("/") { out.append("AEGISH_POLICY_FILE=" + engine.settings.file) }
+        out.append("AEGISH_SELF=" + shellPath)
         guard coverage.usesProxy, let port = proxyPort() else { return out }
         let url = "http://127.0.0.1:\(port)"
         for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"] { out.append(name + "=" + url) }
@@ -400,6 +430,24 @@ public final class KernelSandbox {
 
 /// Shells whose language aegish speaks (zsh, fish and csh stay refused by the kernel domain).
 let redirectedShells = ["sh", "bash", "dash", "ash", "ksh", "mksh", "posh", "yash", "rbash"]
+
+/// System programs that never start another program, whatever their arguments: they need no
+/// shell redirection (KernelSandbox.sandbox). Only speed depends on this list — a program on it
+/// that did run /bin/sh would get EACCES from its domain, never a shell outside aegish. Not here:
+/// anything with an option that runs a program or a shell (sort --compress-program, sed `e`,
+/// find -exec, file -z, tar, awk, env, xargs, timeout, git, …).
+private let programsThatStartNothing: Set<String> = [
+    "true", "false", "ls", "cat", "head", "tail", "wc", "cut", "tr", "uniq", "grep", "egrep", "fgrep",
+    "stat", "touch", "mkdir", "rmdir", "rm", "mv", "cp", "ln", "chmod", "date", "id", "pwd",
+    "basename", "dirname", "realpath", "readlink", "echo", "printf", "seq", "tee", "du", "df",
+    "md5sum", "sha1sum", "sha256sum", "sha512sum", "base64", "whoami", "uname", "nproc", "sleep",
+    "comm", "join", "paste", "fold", "nl", "od",
+]
+
+func startsNoPrograms(_ program: String?) -> Bool {
+    guard let p = program, p.hasPrefix("/usr/bin/") || p.hasPrefix("/bin/") else { return false }
+    return programsThatStartNothing.contains(basename(p))
+}
 
 func overflowUID() -> uid_t {
     // Digits by byte: Character.isNumber would consult Unicode tables at every start.

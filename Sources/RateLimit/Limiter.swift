@@ -50,6 +50,13 @@ public struct LimitUsage: Sendable, Equatable, CustomStringConvertible {
     /// Seconds until the oldest counted entry leaves the window; nil when nothing is counted.
     public var freesIn: Int?
 
+    public init(classID: String, window: Int, operations: Int, maxOperations: Int?, targets: Int,
+                maxTargets: Int?, freesIn: Int?) {
+        self.classID = classID; self.window = window; self.operations = operations
+        self.maxOperations = maxOperations; self.targets = targets; self.maxTargets = maxTargets
+        self.freesIn = freesIn
+    }
+
     /// `delete: 4/30 operations, 57/200 files in 60 s`
     public var description: String {
         var parts: [String] = []
@@ -72,6 +79,11 @@ public struct LimitExceeded: Sendable, Equatable {
     public var retryAfter: Int?
     /// The counters of every matching class (not including this operation).
     public var usage: [LimitUsage]
+
+    public init(classID: String, verdict: LimitVerdict, reason: String, retryAfter: Int?, usage: [LimitUsage]) {
+        self.classID = classID; self.verdict = verdict; self.reason = reason
+        self.retryAfter = retryAfter; self.usage = usage
+    }
 }
 
 public enum LimitOutcome: Sendable, Equatable {
@@ -87,6 +99,7 @@ public enum LimitOutcome: Sendable, Equatable {
 
 public struct LimitStateError: Error, Sendable, Equatable {
     public var reason: String
+    public init(reason: String) { self.reason = reason }
 }
 
 func errnoText(_ e: Int32) -> String { String(cString: strerror(e)) }

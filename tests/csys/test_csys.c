@@ -463,6 +463,7 @@ static void bench(int n) {
 
 extern char **environ;
 void test_landlock(char *const *env, const char *tmp, int *passed, int *failed);
+void test_relay(const char *tmp, int *passed, int *failed);
 
 int main(void) {
     env = environ;
@@ -488,6 +489,7 @@ int main(void) {
     test_exec_builtin();
     test_fd_helpers();
     test_landlock(env, tmpdir, &passed, &failed);
+    test_relay(tmpdir, &passed, &failed);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

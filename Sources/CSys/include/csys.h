@@ -74,11 +74,12 @@ pid_t aegish_fork(void);
 /// signal (0 if exited normally); *stopped: 0 exited/killed, 1 stopped (stop signal in *sig),
 /// 2 continued (WCONTINUED; *sig = SIGCONT). Any out-pointer may be NULL.
 pid_t aegish_wait(pid_t pid, int options, int *code, int *sig, int *stopped);
-/// Blocks until child `pid` can be reaped or `fd` is readable, without reaping: 1 when `fd` is
-/// readable, 0 when the child is done (or cannot be watched: the caller then waits as usual),
-/// -1 with errno EINTR when a signal arrived. For a service the gate starts only when a program
-/// first uses it (the session proxy's listener).
-int aegish_wait_child_or_fd(pid_t pid, int fd);
+/// Blocks until child `pid` can be reaped or one of `fds` (at most 4) is readable, without
+/// reaping: i+1 when fds[i] is readable, 0 when the child is done, cannot be watched or
+/// `timeout_ms` (-1: none) passed (the caller then looks with waitpid), -1 with errno EINTR when
+/// a signal arrived. For the gate's services while a program runs (the session proxy's
+/// listener, the relay).
+int aegish_wait_child_or_fds(pid_t pid, const int *fds, int n, int timeout_ms);
 
 /// Give the terminal `fd` to process group `pgid` (tcsetpgrp with SIGTTOU blocked, so a
 /// background shell can do it without being stopped). Returns 0 or -1 with errno.
@@ -87,6 +88,24 @@ int aegish_tcsetpgrp(int fd, pid_t pgid);
 /// The terminal an interactive shell with job control hands to its foreground jobs (see
 /// aegish_spawn's pgid), or -1 (the default, and what a forked subshell must set).
 void aegish_set_job_terminal(int fd);
+
+// MARK: - The relay (nested aegish → the aegish that can write the log; socket.c)
+
+/// The relay's socket: Unix SOCK_DGRAM bound at `path` (mode 0666), close-on-exec, SO_PASSCRED.
+/// The fd, or -1 with errno.
+int aegish_relay_bind(const char *path);
+/// 1 if fd is a Unix SOCK_SEQPACKET socket, else 0.
+int aegish_is_seqpacket_socket(int fd);
+/// Sends `request` to the relay at `path` with a fresh reply socket and waits up to `timeout_ms`
+/// for the answer: its length, or -1 with errno (ENOENT/ECONNREFUSED when no relay is there,
+/// ETIMEDOUT, ECONNRESET when closed unanswered).
+long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms);
+/// Reads one request without blocking: its length, the reply socket (close-on-exec) and the
+/// sender's pid and uid as the kernel saw them. -1 with errno: EAGAIN (none waiting), EPROTO (a
+/// datagram that is not a request: truncated, without exactly one descriptor; it is discarded).
+long aegish_relay_receive(int server, void *buf, size_t cap, int *replyfd, pid_t *pid, uid_t *uid);
+/// Sends `buf` on `replyfd` without blocking, and closes it. 0 or -1 with errno.
+int aegish_relay_reply(int replyfd, const void *buf, size_t len);
 
 // MARK: - Unix sockets (the supervisor channel)
 
@@ -141,8 +160,12 @@ int aegish_landlock_enforce(int ruleset);
 /// (canonical paths of existing shell binaries). n = 0 turns it off. Returns 0, or -1 if a path
 /// is too long or there are more than 16.
 int aegish_set_shell_redirect(const char *aegish, const char *const targets[], int n);
+/// Whether the next sandboxed program gets that namespace (on, the default) or not (a program
+/// that starts no others: the namespace would only cost time). Set by the gate as it decides
+/// the program's sandbox, right before the spawn.
+void aegish_shell_redirect_select(int on);
 /// prctl(PR_GET_DUMPABLE): 0 after a setgid exec (aegish installed setgid `aegish`), where
-/// /proc/self/uid_map belongs to root and the shell redirection cannot be set up.
+/// /proc/self/uid_map belongs to root until a child that dropped the group makes itself dumpable.
 int aegish_dumpable(void);
 /// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
 int aegish_no_new_privs(void);
