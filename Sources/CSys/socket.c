@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -91,8 +92,9 @@ int aegish_relay_bind(const char *path) {
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     int on = 1;
-    // Born 0666: who may ask is decided by the sender's credentials, not by the file's mode.
-    mode_t old = umask(0111);
+    // Born 0600: only the user's own processes (the nested aegish runs as that user, in a
+    // namespace that maps only its own uid) may send; the server checks the credentials too.
+    mode_t old = umask(0177);
     int r = setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0
             ? bind(fd, (struct sockaddr *)&addr, sizeof addr) : -1;
     umask(old);
@@ -131,8 +133,20 @@ long aegish_relay_call(const char *path, const void *request, size_t len, void *
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &sv[1], sizeof(int));
+    // Without blocking: a full queue (a flood from another program) must not hang the asker
+    // past its timeout.
     ssize_t sent;
-    do { sent = sendmsg(out, &msg, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    int waited = 0;
+    for (;;) {
+        sent = sendmsg(out, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent >= 0 || (errno != EINTR && errno != EAGAIN)) break;
+        if (errno == EAGAIN) {
+            if (waited >= timeout_ms) { errno = ETIMEDOUT; break; }
+            struct timespec ms = {0, 10 * 1000 * 1000};
+            nanosleep(&ms, NULL);
+            waited += 10;
+        }
+    }
     int e = errno;
     close(out);
     close(sv[1]);

@@ -37,14 +37,14 @@ public func tomlHelperPath(forShell shellPath: String) -> String {
 
 /// The running program's own path (/proc/self/exe), nil if unreadable. A nested aegish started
 /// as a program's /bin/sh (bound over it in the program's namespace, shellns.c) reads /bin/sh
-/// there; AEGISH_SELF, which programs get, names the real path — used only when it is the very
-/// file running (same device and inode), so the variable can name nothing else.
+/// there; AEGISH_SELF, which programs get, names the real path — used only in such a nested
+/// aegish (no_new_privs) and only when it is the very file running (same device and inode).
 public func ownExecutablePath() -> String? {
     var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let n = readlink("/proc/self/exe", &buf, buf.count - 1)
     guard n > 0 else { return nil }
     let exe = String(cString: buf)
-    if let v = getenv("AEGISH_SELF"), v.pointee == 0x2F /* "/" */, strcmp(v, buf) != 0 {
+    if let v = getenv("AEGISH_SELF"), v.pointee == 0x2F /* "/" */, strcmp(v, buf) != 0, aegish_no_new_privs() == 1 {
         var a = stat(), b = stat()
         if stat(v, &a) == 0, stat("/proc/self/exe", &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
             return String(cString: v)

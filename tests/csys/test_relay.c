@@ -52,8 +52,8 @@ void test_relay(const char *tmp, int *passed, int *failed) {
     snprintf(path, sizeof path, "%s/relay.sock", tmp);
     int server = aegish_relay_bind(path);
     struct stat st;
-    CHECK(server >= 0 && stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0666,
-          "bound, mode 0666: %s", strerror(errno));
+    CHECK(server >= 0 && stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0600,
+          "bound, mode 0600: %s", strerror(errno));
     CHECK(fcntl(server, F_GETFD) & FD_CLOEXEC, "close-on-exec");
 
     // A child asks; the parent answers with the request reversed, and sees the child's pid.
@@ -115,6 +115,20 @@ void test_relay(const char *tmp, int *passed, int *failed) {
     // Unanswered within the timeout: ETIMEDOUT.
     char reply[8];
     CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50) == -1 && errno == ETIMEDOUT, "timeout");
+
+    // A full queue (a flood nobody reads) makes the asker give up at its timeout, not hang.
+    {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+        int flood = socket(AF_UNIX, SOCK_DGRAM, 0);
+        int sent = 0;
+        while (sendto(flood, "f", 1, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr) == 1 && sent < 100000) sent++;
+        CHECK(errno == EAGAIN, "the queue filled after %d datagrams: %s", sent, strerror(errno));
+        CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50) == -1 && errno == ETIMEDOUT,
+              "full queue: %s", strerror(errno));
+        close(flood);
+        while (aegish_relay_receive(server, buf, sizeof buf, &replyfd, &from, &uid) != -1 || errno == EPROTO) {}
+    }
 
     // No server left: the call fails at once.
     close(server);

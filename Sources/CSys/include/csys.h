@@ -91,7 +91,7 @@ void aegish_set_job_terminal(int fd);
 
 // MARK: - The relay (nested aegish → the aegish that can write the log; socket.c)
 
-/// The relay's socket: Unix SOCK_DGRAM bound at `path` (mode 0666), close-on-exec, SO_PASSCRED.
+/// The relay's socket: Unix SOCK_DGRAM bound at `path` (mode 0600), close-on-exec, SO_PASSCRED.
 /// The fd, or -1 with errno.
 int aegish_relay_bind(const char *path);
 /// 1 if fd is a Unix SOCK_SEQPACKET socket, else 0.
