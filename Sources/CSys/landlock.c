@@ -188,6 +188,10 @@ int aegish_no_new_privs(void) {
     return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 1 : 0;
 }
 
+int aegish_set_no_new_privs(void) {
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 int aegish_landlock_enforce(int ruleset) {
     int e = csys_landlock_enforce(ruleset);
     if (e != 0) {

@@ -116,7 +116,9 @@ int aegish_is_seqpacket_socket(int fd) {
     return 1;
 }
 
-long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms) {
+long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms,
+                       int *fd_out) {
+    if (fd_out) *fd_out = -1;
     struct sockaddr_un addr;
     if (make_address(path, &addr) != 0) return -1;
     int out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -155,10 +157,26 @@ long aegish_relay_call(const char *path, const void *request, size_t len, void *
     int r;
     do { r = poll(&p, 1, timeout_ms); } while (r < 0 && errno == EINTR);
     if (r == 0) { close(sv[0]); errno = ETIMEDOUT; return -1; }
+    // The answer, and the descriptor it may carry (one; any other is closed).
+    struct iovec riov = {.iov_base = reply, .iov_len = cap};
+    union { char buf[CMSG_SPACE(4 * sizeof(int))]; struct cmsghdr align; } rcontrol;
+    struct msghdr rmsg = {.msg_iov = &riov, .msg_iovlen = 1, .msg_control = rcontrol.buf,
+                          .msg_controllen = sizeof rcontrol.buf};
     ssize_t n;
-    do { n = recv(sv[0], reply, cap, MSG_DONTWAIT); } while (n < 0 && errno == EINTR);
+    do { n = recvmsg(sv[0], &rmsg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
     e = errno;
     close(sv[0]);
+    if (n >= 0) {
+        for (struct cmsghdr *rc = CMSG_FIRSTHDR(&rmsg); rc; rc = CMSG_NXTHDR(&rmsg, rc)) {
+            if (rc->cmsg_level != SOL_SOCKET || rc->cmsg_type != SCM_RIGHTS) continue;
+            size_t count = (rc->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; i++) {
+                int got;
+                memcpy(&got, CMSG_DATA(rc) + i * sizeof(int), sizeof(int));
+                if (fd_out && *fd_out < 0) *fd_out = got; else close(got);
+            }
+        }
+    }
     if (n == 0) { errno = ECONNRESET; return -1; }   // the server closed it without an answer
     errno = e;
     return n;
@@ -201,9 +219,22 @@ long aegish_relay_receive(int server, void *buf, size_t cap, int *replyfd, pid_t
     return n;
 }
 
-int aegish_relay_reply(int replyfd, const void *buf, size_t len) {
+int aegish_relay_reply(int replyfd, const void *buf, size_t len, int fd) {
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (fd >= 0) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof control.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
     ssize_t n;
-    do { n = send(replyfd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    do { n = sendmsg(replyfd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     int e = errno;
     close(replyfd);
     errno = e;

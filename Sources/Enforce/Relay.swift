@@ -22,6 +22,8 @@ import RateLimit
 
 enum RelayKind: UInt8 {
     case record = 1, complete = 2, limitCheck = 3, limitRecord = 4
+    /// The compiled policy, as a sealed copy (the answer carries its descriptor).
+    case policy = 5
 }
 
 enum RelayProtocol {

@@ -39,10 +39,18 @@ func inheritedRelayPath() -> String? {
 
 /// One request, one answer; the answer's payload after its status byte, or the server's error.
 func relayCall(_ path: String, _ request: RelayWriter) throws -> RelayReader {
+    var fd: Int32 = -1
+    let r = try relayCall(path, request, carried: &fd)
+    if fd >= 0 { close(fd) }
+    return r
+}
+
+/// The same, keeping the descriptor the answer carried (-1: none).
+func relayCall(_ path: String, _ request: RelayWriter, carried: inout Int32) throws -> RelayReader {
     var reply = [UInt8](repeating: 0, count: 64 * 1024)
     let n = request.bytes.withUnsafeBytes { q in
         reply.withUnsafeMutableBytes { r in
-            aegish_relay_call(path, q.baseAddress, q.count, r.baseAddress, r.count, RelayProtocol.timeoutMS)
+            aegish_relay_call(path, q.baseAddress, q.count, r.baseAddress, r.count, RelayProtocol.timeoutMS, &carried)
         }
     }
     guard n > 0 else {
@@ -56,8 +64,23 @@ func relayCall(_ path: String, _ request: RelayWriter) throws -> RelayReader {
         throw RelayError(message: "the aegish that started this program cannot be asked: \(why)")
     }
     var r = RelayReader(Array(reply[0..<n]))
-    if try r.byte() != 0 { throw RelayError(message: "the aegish that started this program refused: " + (try r.string())) }
+    if try r.byte() != 0 {
+        if carried >= 0 { close(carried); carried = -1 }
+        throw RelayError(message: "the aegish that started this program refused: " + (try r.string()))
+    }
     return r
+}
+
+/// For a nested aegish: the compiled policy of the aegish that started its program (a sealed
+/// copy's descriptor, for handedDownPolicyEngine), or nil (no relay, another policy, not
+/// compiled: the nested aegish then loads the policy itself).
+public func handedDownPolicy(_ policyFile: String) -> Int32? {
+    guard let relay = inheritedRelayPath() else { return nil }
+    var w = RelayWriter(kind: .policy)
+    w.string(policyFile)
+    var fd: Int32 = -1
+    guard (try? relayCall(relay, w, carried: &fd)) != nil, fd >= 0 else { return nil }
+    return fd
 }
 
 /// The audit log as a nested aegish writes it: through the relay.

@@ -2,6 +2,7 @@ import Glibc
 import CSys
 import Audit
 import RateLimit
+import Policy
 
 /// The relay's server, in an aegish that holds its setgid group (the only processes that can
 /// write the log and the limit state): it answers nested aegish processes inside the programs it
@@ -17,6 +18,9 @@ final class RelayServer {
     let path: String
     private let log: AuditLog?
     private let limiter: Limiter?
+    private let engine: PolicyEngine?
+    /// The sealed copy of the compiled policy, made on the first request and kept.
+    private var policyCopy: Int32 = -1
     /// Only the governed user's own processes are answered (the socket file is 0666 in a
     /// directory others may reach).
     private let uid = getuid()
@@ -25,7 +29,7 @@ final class RelayServer {
     private var buffer = [UInt8](repeating: 0, count: RelayProtocol.maxMessage)
 
     /// nil when the socket cannot be made: nested shells then find no relay and refuse.
-    init?(log: AuditLog?, limiter: Limiter?) {
+    init?(log: AuditLog?, limiter: Limiter?, engine: PolicyEngine? = nil) {
         let path = relayDirectory() + "/aegish-relay-\(getpid())-" + randomHex(bytes: 8)
         let s = aegish_relay_bind(path)
         guard s >= 0 else { return nil }
@@ -37,6 +41,7 @@ final class RelayServer {
         self.path = path
         self.log = log
         self.limiter = limiter
+        self.engine = engine
         relaySocketToRemove = path
         relayOwner = getpid()
         atexit { if getpid() == relayOwner, let p = relaySocketToRemove { unlink(p) } }
@@ -57,9 +62,13 @@ final class RelayServer {
             }
             guard uid == self.uid, aegish_is_seqpacket_socket(replyFD) == 1 else { close(replyFD); continue }
             let answer = handle(Array(buffer[0..<n]), pid: pid, uid: uid)
-            _ = answer.bytes.withUnsafeBytes { aegish_relay_reply(replyFD, $0.baseAddress, $0.count) }
+            _ = answer.bytes.withUnsafeBytes { aegish_relay_reply(replyFD, $0.baseAddress, $0.count, carried) }
+            carried = -1
         }
     }
+
+    /// A descriptor `handle` wants sent with its answer (the policy copy), or -1.
+    private var carried: Int32 = -1
 
     func handle(_ bytes: [UInt8], pid: pid_t, uid: uid_t) -> RelayWriter {
         do {
@@ -90,6 +99,21 @@ final class RelayServer {
                 }
                 try log.complete(id: id, exitCode: code.map { Int32(truncatingIfNeeded: $0) },
                                  signal: signal.map { Int32(truncatingIfNeeded: $0) }, durationNS: UInt64(max(0, ns)))
+                return RelayWriter(replyOK: true)
+            case .policy:
+                let path = try r.string()
+                try r.atEnd()
+                guard let engine, path == engine.settings.file else {
+                    throw RelayError(message: "this session's policy is not \(path)")
+                }
+                if policyCopy < 0 {
+                    let fd = engine.sealedCompiledCopy()
+                    guard fd >= 0 else { throw RelayError(message: "this session's policy is not compiled") }
+                    policyCopy = aegish_dup_cloexec(fd, 300)
+                    close(fd)
+                    _ = aegish_fd_set_internal(policyCopy, 1)
+                }
+                carried = policyCopy
                 return RelayWriter(replyOK: true)
             case .limitCheck, .limitRecord:
                 let op = try r.operation()

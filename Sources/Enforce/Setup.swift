@@ -60,7 +60,7 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     // them will need the relay. Costs a socket here, and the shell then waits for its
     // programs instead of becoming the last one (wantsCompletion).
     if relayIn == nil, getegid() != getgid(), log != nil || limiter != nil, policyGate.kernel.confinesPrograms {
-        gate.relay = RelayServer(log: log, limiter: limiter)
+        gate.relay = RelayServer(log: log, limiter: limiter, engine: policyGate.engine)
     }
     return gate
 }

@@ -173,6 +173,29 @@ func loadPolicyEngine(path: String, governedUID: uid_t, checkUID: uid_t, home: S
     return engine
 }
 
+/// A nested aegish's engine from the compiled policy the aegish that started its program handed
+/// down (`sealedCompiledCopy`, through the relay): the nested aegish cannot reach the cache
+/// directory, and parsing the TOML would cost ~6 ms per `sh -c` of a make recipe. Only under
+/// no_new_privs, that is inside a program's sandbox, where this aegish's decisions add to what
+/// the kernel enforces and cannot take from it: so the copy's writer is not checked, only that
+/// it was compiled for this policy file, binary, uid and HOME, like any cache. nil: the slow path.
+public func handedDownPolicyEngine(fd: Int32, path: String, governedUID: uid_t, checkUID: uid_t, home: String?,
+                                   shellPaths: [String]) -> PolicyEngine? {
+    guard aegish_no_new_privs() == 1 else { return nil }
+    let check = ownershipCheck(checkUID, path: path, groupFile: "/etc/group", passwdFile: "/etc/passwd")
+    guard check.reason == nil, let policyStat = check.st else { return nil }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+          let bytes = CacheBytes(mapping: fd, size: Int(st.st_size), limit: 256 << 20),
+          let exe = executableKey() else { return nil }
+    let key = ExpectedKey(exe: exe, path: path, policy: fileKey(policyStat), uid: Int(governedUID), home: home,
+                          anyPolicyOwner: true)
+    guard case .success(let compiled) = CompiledPolicy.open(bytes, expecting: key) else { return nil }
+    let engine = PolicyEngine(compiled: compiled, home: home, governedUID: governedUID)
+    engine.shellPaths = shellPaths
+    return engine
+}
+
 /// The engine from a valid, trusted cache for this policy, uid and home; nil for the slow path.
 /// `checkUID` is the uid the ownership checks are made for (as for `loadPolicy`).
 public func cachedPolicyEngine(path: String, governedUID: uid_t, checkUID: uid_t, home: String?,
@@ -409,6 +432,9 @@ struct ExpectedKey {
     var policy: [Int]
     var uid: Int
     var home: String?
+    /// The policy's owner is not compared (`policy` then holds the file key alone): a nested
+    /// aegish sees root's files as the overflow uid in its namespace.
+    var anyPolicyOwner = false
 }
 
 private func fileKey(_ st: stat) -> [Int] {
@@ -988,6 +1014,7 @@ final class CompiledPolicy {
             for v in key.exe where r.i64() != v { return .failure(.bad("compiled by another aegish binary")) }
             guard r.strEquals(key.path) else { return .failure(.bad("compiled for another policy path")) }
             for v in key.policy where r.i64() != v { return .failure(.bad("the policy file changed")) }
+            if key.anyPolicyOwner { _ = r.i64() }
             guard r.i64() == key.uid else { return .failure(.bad("compiled for another uid")) }
             switch r.u8() {
             case 0: guard key.home == nil else { return .failure(.bad("compiled for another HOME")) }

@@ -1,4 +1,5 @@
 import Glibc
+import CSys
 import Interp
 
 // The decision procedure. Everything a command does that the policy speaks about is collected
@@ -163,6 +164,15 @@ public final class PolicyEngine {
         ruleCount = compiled.ruleCount
         self.home = home
         self.governedUID = governedUID
+    }
+
+    /// A sealed copy (memfd) of the compiled policy this engine was loaded from, for a nested
+    /// aegish (handedDownPolicyEngine); -1 when it was not loaded from one. A copy, never the
+    /// cache file itself: the user owns that file (written setgid as the user), and a
+    /// descriptor of it would let them make it writable through /proc/self/fd.
+    public func sealedCompiledCopy() -> Int32 {
+        guard let compiled else { return -1 }
+        return compiled.bytes.withBytes { aegish_sealed_copy("aegish-compiled-policy", $0.baseAddress, $0.count) }
     }
 
     /// Rule `i` of the policy. From the cache, decoded once; one that cannot be decoded (only a

@@ -29,6 +29,18 @@ func makePolicyGate(_ file: String, environment: [String]) -> Gate {
     let checkUID = ownershipCheckUID(uid)
     let home = environment.first { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }
     let debug = environment.contains("AEGISH_POLICY_CACHE_DEBUG=1")
+    // A nested aegish (a program's shell) cannot read the cache directory: it asks for the
+    // compiled policy of the aegish that started the program.
+    if inheritedPolicyFile() == file, let fd = handedDownPolicy(file) {
+        defer { close(fd) }
+        var shellPaths = [defaultPolicyCacheDirectory]
+        if let d = policyCacheDirectory(environment), d != defaultPolicyCacheDirectory { shellPaths.append(d) }
+        if let engine = handedDownPolicyEngine(fd: fd, path: file, governedUID: uid, checkUID: checkUID, home: home,
+                                               shellPaths: shellPaths) {
+            if debug { warnLine("aegish: policy cache: handed down by the aegish that started this program") }
+            return enforcingGate(PolicyGate(engine: engine, shellPath: selfPath()), checkUID: checkUID, warn: warnLine)
+        }
+    }
     do {
         let engine = try loadPolicyEngine(path: file, governedUID: uid, checkUID: checkUID, home: home,
                                           cacheDirectory: policyCacheDirectory(environment),

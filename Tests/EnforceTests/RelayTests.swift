@@ -3,6 +3,7 @@ import XCTest
 import Glibc
 import CSys
 @testable import Enforce
+import Policy
 import Audit
 import RateLimit
 
@@ -180,6 +181,23 @@ final class RelayTests: XCTestCase {
         XCTAssertEqual(server.handle(complete, pid: 7, uid: 7).bytes.first, 0)
         XCTAssertEqual(server.handle(complete, pid: 7, uid: 7).bytes.first, 1, "not twice")
         XCTAssertTrue(lines().last!.contains("\"event.action\":\"complete\""))
+    }
+
+    /// The compiled policy is handed down only for the session's own policy file, and only when
+    /// it was loaded from the compiled cache (PolicyCacheTests covers the copy itself).
+    func testPolicyCopyOnlyForTheSessionsCompiledPolicy() throws {
+        var p = Policy()
+        p.file = dir + "/p.toml"
+        let engine = try PolicyEngine(policy: p, home: nil, governedUID: getuid())
+        let server = try XCTUnwrap(RelayServer(log: nil, limiter: nil, engine: engine))
+        var other = RelayReader(server.handle(request(.policy) { $0.string(dir + "/other.toml") }, pid: 1, uid: 1).bytes)
+        XCTAssertEqual(try other.byte(), 1)
+        XCTAssertTrue(try other.string().contains("is not"))
+        var same = RelayReader(server.handle(request(.policy) { $0.string(dir + "/p.toml") }, pid: 1, uid: 1).bytes)
+        XCTAssertEqual(try same.byte(), 1)
+        XCTAssertTrue(try same.string().contains("not compiled"), "loaded from the TOML: nothing to hand down")
+        let bare = try XCTUnwrap(RelayServer(log: nil, limiter: nil))
+        XCTAssertEqual(bare.handle(request(.policy) { $0.string(dir + "/p.toml") }, pid: 1, uid: 1).bytes.first, 1)
     }
 
     /// A nested aegish's log and limiter against a real server over the socket: the child asks,

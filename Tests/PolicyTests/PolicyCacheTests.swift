@@ -148,6 +148,62 @@ final class PolicyCacheTests: PolicyTestCase {
         return policyCacheFile(directory: cacheDir, policy: st, uid: user)
     }
 
+    /// A nested aegish's engine from the sealed copy of the compiled policy its parent hands down
+    /// (through the relay): it decides like the parent's; only under no_new_privs (set in a
+    /// forked child: it cannot be undone); not for another policy path, nor once the policy
+    /// file changed; and the copy cannot be written.
+    func testHandedDownCopy() throws {
+        _ = try start()
+        let (engine, events) = try start()
+        XCTAssertEqual(kinds(events), ["hit"])
+        let fd = engine.sealedCompiledCopy()
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        XCTAssertEqual(Glibc.write(fd, "x", 1), -1, "the copy is sealed")
+        let loaded = try loadPolicyEngine(path: policyPath, governedUID: user, checkUID: user, home: home,
+                                          cacheDirectory: nil, sharedDirectory: cacheDir, report: { _ in })
+        XCTAssertEqual(loaded.sealedCompiledCopy(), -1, "an engine loaded from the TOML has no copy")
+        XCTAssertNil(handedDownPolicyEngine(fd: fd, path: policyPath, governedUID: user, checkUID: user, home: home,
+                                            shellPaths: []), "not without no_new_privs")
+        let want = decisions(engine).joined(separator: "\n")
+        func inChild(_ body: () -> String) -> String {
+            var p: [Int32] = [0, 0]
+            precondition(pipe(&p) == 0)
+            let pid = fork()
+            if pid == 0 {
+                close(p[0])
+                let out = aegish_set_no_new_privs() == 0 ? body() : "no nnp"
+                _ = out.utf8CString.withUnsafeBufferPointer { Glibc.write(p[1], $0.baseAddress, $0.count - 1) }
+                _exit(0)
+            }
+            close(p[1])
+            let text = String(decoding: readAll(p[0], limit: 1 << 20) ?? [], as: UTF8.self)
+            close(p[0])
+            var st: Int32 = 0
+            waitpid(pid, &st, 0)
+            return text
+        }
+        XCTAssertEqual(inChild {
+            _ = lseek(fd, 0, SEEK_SET)
+            guard let e = handedDownPolicyEngine(fd: fd, path: policyPath, governedUID: user, checkUID: user, home: home,
+                                                 shellPaths: [cacheDir]) else { return "nil" }
+            return decisions(e).joined(separator: "\n")
+        }, want)
+        XCTAssertEqual(inChild {
+            handedDownPolicyEngine(fd: fd, path: base + "/etc/other.toml", governedUID: user, checkUID: user, home: home,
+                                   shellPaths: []) == nil ? "refused" : "loaded"
+        }, "refused", "another policy path")
+        XCTAssertEqual(inChild {
+            handedDownPolicyEngine(fd: fd, path: policyPath, governedUID: user + 1, checkUID: user, home: home,
+                                   shellPaths: []) == nil ? "refused" : "loaded"
+        }, "refused", "another uid")
+        write(policyPath, policyText(lsVerdict: "deny"))
+        XCTAssertEqual(inChild {
+            handedDownPolicyEngine(fd: fd, path: policyPath, governedUID: user, checkUID: user, home: home,
+                                   shellPaths: []) == nil ? "refused" : "loaded"
+        }, "refused", "the policy changed since the copy was compiled")
+    }
+
     /// Every decision the test compares, as text.
     func decisions(_ e: PolicyEngine) -> [String] {
         let ws = base + "/ws"

@@ -59,9 +59,11 @@ void test_relay(const char *tmp, int *passed, int *failed) {
     // A child asks; the parent answers with the request reversed, and sees the child's pid.
     pid_t pid = fork();
     if (pid == 0) {
-        char reply[64] = {0};
-        long n = aegish_relay_call(path, "hello", 5, reply, sizeof reply, 5000);
-        _exit(n == 5 && memcmp(reply, "olleh", 5) == 0 ? 0 : 1);
+        char reply[64] = {0}, carried = 0;
+        int got = -2;
+        long n = aegish_relay_call(path, "hello", 5, reply, sizeof reply, 5000, &got);
+        if (got < 0 || read(got, &carried, 1) != 1 || !(fcntl(got, F_GETFD) & FD_CLOEXEC)) _exit(2);
+        _exit(n == 5 && memcmp(reply, "olleh", 5) == 0 && carried == 'P' ? 0 : 1);
     }
     int fds[1] = {server};
     int ready = aegish_wait_child_or_fds(pid, fds, 1, -1);
@@ -75,11 +77,15 @@ void test_relay(const char *tmp, int *passed, int *failed) {
     CHECK(from == pid && uid == getuid(), "sender: pid %d (want %d), uid %u", from, pid, uid);
     CHECK(replyfd >= 0 && (fcntl(replyfd, F_GETFD) & FD_CLOEXEC), "reply socket, close-on-exec");
     CHECK(aegish_is_seqpacket_socket(replyfd) == 1 && aegish_is_seqpacket_socket(server) == 0, "socket types");
-    CHECK(aegish_relay_reply(replyfd, "olleh", 5) == 0, "reply");
+    int carry[2];
+    CHECK(pipe(carry) == 0 && write(carry[1], "P", 1) == 1, "a descriptor to hand over");
+    CHECK(aegish_relay_reply(replyfd, "olleh", 5, carry[0]) == 0, "reply, with the descriptor");
+    close(carry[0]);
+    close(carry[1]);
     CHECK(aegish_wait_child_or_fds(pid, fds, 1, -1) == 0, "child done");
     int status = -1;
     waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the asker got the answer: %d", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the asker got the answer and the descriptor: %d", status);
 
     // Nothing waiting: EAGAIN, without blocking.
     CHECK(aegish_relay_receive(server, buf, sizeof buf, &replyfd, &from, &uid) == -1 && errno == EAGAIN, "empty");
@@ -103,7 +109,7 @@ void test_relay(const char *tmp, int *passed, int *failed) {
     if (pid == 0) {
         char big[200], reply[8];
         memset(big, 'z', sizeof big);
-        long r = aegish_relay_call(path, big, sizeof big, reply, sizeof reply, 5000);
+        long r = aegish_relay_call(path, big, sizeof big, reply, sizeof reply, 5000, NULL);
         _exit(r == -1 && errno == ECONNRESET ? 0 : 1);
     }
     CHECK(aegish_wait_child_or_fds(pid, fds, 1, -1) == 1, "big request arrives");
@@ -114,7 +120,7 @@ void test_relay(const char *tmp, int *passed, int *failed) {
 
     // Unanswered within the timeout: ETIMEDOUT.
     char reply[8];
-    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50) == -1 && errno == ETIMEDOUT, "timeout");
+    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50, NULL) == -1 && errno == ETIMEDOUT, "timeout");
 
     // A full queue (a flood nobody reads) makes the asker give up at its timeout, not hang.
     {
@@ -124,7 +130,7 @@ void test_relay(const char *tmp, int *passed, int *failed) {
         int sent = 0;
         while (sendto(flood, "f", 1, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr) == 1 && sent < 100000) sent++;
         CHECK(errno == EAGAIN, "the queue filled after %d datagrams: %s", sent, strerror(errno));
-        CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50) == -1 && errno == ETIMEDOUT,
+        CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 50, NULL) == -1 && errno == ETIMEDOUT,
               "full queue: %s", strerror(errno));
         close(flood);
         while (aegish_relay_receive(server, buf, sizeof buf, &replyfd, &from, &uid) != -1 || errno == EPROTO) {}
@@ -132,9 +138,9 @@ void test_relay(const char *tmp, int *passed, int *failed) {
 
     // No server left: the call fails at once.
     close(server);
-    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 5000) == -1 && errno == ECONNREFUSED,
+    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 5000, NULL) == -1 && errno == ECONNREFUSED,
           "server gone: %s", strerror(errno));
     unlink(path);
-    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 5000) == -1 && errno == ENOENT,
+    CHECK(aegish_relay_call(path, "q", 1, reply, sizeof reply, 5000, NULL) == -1 && errno == ENOENT,
           "socket removed: %s", strerror(errno));
 }

@@ -98,14 +98,16 @@ int aegish_relay_bind(const char *path);
 int aegish_is_seqpacket_socket(int fd);
 /// Sends `request` to the relay at `path` with a fresh reply socket and waits up to `timeout_ms`
 /// for the answer: its length, or -1 with errno (ENOENT/ECONNREFUSED when no relay is there,
-/// ETIMEDOUT, ECONNRESET when closed unanswered).
-long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms);
+/// ETIMEDOUT, ECONNRESET when closed unanswered). `fd_out` (may be NULL): a descriptor the
+/// answer carried (close-on-exec), else -1.
+long aegish_relay_call(const char *path, const void *request, size_t len, void *reply, size_t cap, int timeout_ms,
+                       int *fd_out);
 /// Reads one request without blocking: its length, the reply socket (close-on-exec) and the
 /// sender's pid and uid as the kernel saw them. -1 with errno: EAGAIN (none waiting), EPROTO (a
 /// datagram that is not a request: truncated, without exactly one descriptor; it is discarded).
 long aegish_relay_receive(int server, void *buf, size_t cap, int *replyfd, pid_t *pid, uid_t *uid);
-/// Sends `buf` on `replyfd` without blocking, and closes it. 0 or -1 with errno.
-int aegish_relay_reply(int replyfd, const void *buf, size_t len);
+/// Sends `buf` (and `fd` when ≥ 0) on `replyfd` without blocking, and closes it. 0 or -1 with errno.
+int aegish_relay_reply(int replyfd, const void *buf, size_t len, int fd);
 
 // MARK: - Unix sockets (the supervisor channel)
 
@@ -169,6 +171,9 @@ void aegish_shell_redirect_select(int on);
 int aegish_dumpable(void);
 /// 1 if the process runs with no_new_privs (as every program in aegish's sandbox does), else 0.
 int aegish_no_new_privs(void);
+/// prctl(PR_SET_NO_NEW_PRIVS): for tests of what only a sandboxed (nested) aegish does, in a
+/// forked child (it cannot be undone). 0 or -1 with errno.
+int aegish_set_no_new_privs(void);
 /// getrandom(2) (Glibc's Swift module does not export it): bytes written, or -1 with errno.
 long aegish_getrandom(void *buf, size_t n);
 
