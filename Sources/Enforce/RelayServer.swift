@@ -136,11 +136,33 @@ final class RelayServer {
 nonisolated(unsafe) private var relaySocketToRemove: String? = nil
 nonisolated(unsafe) private var relayOwner: pid_t = 0
 
-/// $XDG_RUNTIME_DIR when it is the user's own private directory, else /tmp.
+/// A private directory of the user's for the relay sockets: $XDG_RUNTIME_DIR, else
+/// /tmp/aegish-UID (made 0700), else /tmp itself when someone else holds that name. Sockets of
+/// shells that died without removing theirs (killed) are removed here, by the next one.
 func relayDirectory() -> String {
-    if let v = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), v.hasPrefix("/"), v.utf8.count < 60 {
+    func privateDirectory(_ d: String) -> Bool {
         var st = stat()
-        if lstat(v, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(), st.st_mode & 0o077 == 0 { return v }
+        return lstat(d, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR && st.st_uid == getuid() && st.st_mode & 0o077 == 0
     }
-    return "/tmp"
+    var dir = "/tmp"
+    if let v = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), v.hasPrefix("/"), v.utf8.count < 60, privateDirectory(v) {
+        dir = v
+    } else {
+        let mine = "/tmp/aegish-\(getuid())"
+        if mkdir(mine, 0o700) == 0 || errno == EEXIST, privateDirectory(mine) { dir = mine }
+    }
+    if dir != "/tmp" { removeStaleRelays(dir) }
+    return dir
+}
+
+/// aegish-relay-PID-… sockets whose shell is gone.
+private func removeStaleRelays(_ dir: String) {
+    guard let d = opendir(dir) else { return }
+    defer { closedir(d) }
+    while let e = readdir(d) {
+        let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard name.hasPrefix("aegish-relay-"), let pid = pid_t(name.dropFirst(13).prefix { $0 != "-" }), pid > 0,
+              kill(pid, 0) != 0, errno == ESRCH else { continue }
+        unlink(dir + "/" + name)
+    }
 }
