@@ -37,8 +37,17 @@ public final class EnforcingGate: Gate {
     var scan: ScanStep? = nil
     private var scanFields: [(String, AuditValue)] = []
 
-    /// In a shell that holds aegish's group: the relay that nested shells in its programs ask.
+    /// In a shell that holds aegish's group: the relay that nested shells in its programs ask,
+    /// made by `makeRelay` for the first program that may start one (a `cat` cannot: no relay,
+    /// and the shell may still become it), or before the shell forks.
     var relay: RelayServer? = nil
+    var makeRelay: (() -> RelayServer?)? = nil
+
+    private func startRelay() {
+        guard let make = makeRelay else { return }
+        makeRelay = nil   // once: a failure leaves nested shells without an answer (they refuse)
+        relay = make()
+    }
     /// In a nested shell: the relay it asks, which its own programs get in turn.
     var inheritedRelay: String? = nil
 
@@ -64,6 +73,7 @@ public final class EnforcingGate: Gate {
     /// The policy's environment, plus the relay for a nested aegish (RelayClient.swift), which
     /// replaces any AEGISH_RELAY the agent set.
     public func childEnvironment(_ environment: [String]) -> [String] {
+        if makeRelay != nil, policyGate.kernel.lastProgramMayStartOthers { startRelay() }
         var env = policyGate.childEnvironment(environment)
         if let path = relay?.path ?? inheritedRelay {
             env.removeAll { $0.hasPrefix("AEGISH_RELAY=") }
@@ -218,7 +228,12 @@ public final class EnforcingGate: Gate {
     /// And while nested shells may ask the relay: someone must be there to answer.
     public var wantsCompletion: Bool { (log?.recordsExitStatus ?? false) || relay != nil || policyGate.wantsCompletion }
     public var pendingServiceFD: Int32? { policyGate.pendingServiceFD }
-    public func startPendingService() { policyGate.startPendingService() }
+    /// The proxy (when a program connects, or before a fork), and the relay before a fork: a
+    /// subshell's programs are served by the subshell, from the same socket.
+    public func startPendingService() {
+        policyGate.startPendingService()
+        startRelay()
+    }
 
     public func finished(_ request: GateRequest, _ c: GateCompletion) {
         guard let id = runningEvent, let log else { return }

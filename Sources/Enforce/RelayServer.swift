@@ -21,12 +21,13 @@ final class RelayServer {
     private let engine: PolicyEngine?
     /// The sealed copy of the compiled policy, made on the first request and kept.
     private var policyCopy: Int32 = -1
-    /// Only the governed user's own processes are answered (the socket file is 0666 in a
-    /// directory others may reach).
+    /// Only the governed user's own processes are answered (the socket is theirs, 0600, in their
+    /// private directory: this is for /tmp, where another user might have taken that name).
     private let uid = getuid()
     /// Relayed records whose completion this process may write (event ids it issued).
     private var issued: Set<String> = []
-    private var buffer = [UInt8](repeating: 0, count: RelayProtocol.maxMessage)
+    /// Made on the first request: most sessions never get one, and 160 KiB of fresh pages cost.
+    private lazy var buffer = [UInt8](repeating: 0, count: RelayProtocol.maxMessage)
 
     /// nil when the socket cannot be made: nested shells then find no relay and refuse.
     init?(log: AuditLog?, limiter: Limiter?, engine: PolicyEngine? = nil) {

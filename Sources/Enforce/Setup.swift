@@ -57,10 +57,11 @@ public func enforcingGate(_ policyGate: PolicyGate, checkUID: uid_t,
     gate.scan = scan
     gate.inheritedRelay = relayIn
     // This shell holds aegish's group and its programs will not (no_new_privs): nested shells in
-    // them will need the relay. Costs a socket here, and the shell then waits for its
-    // programs instead of becoming the last one (wantsCompletion).
+    // them will need the relay. Made for the first program that may start one (or before the
+    // first fork); the shell then waits for its programs instead of becoming the last one.
     if relayIn == nil, getegid() != getgid(), log != nil || limiter != nil, policyGate.kernel.confinesPrograms {
-        gate.relay = RelayServer(log: log, limiter: limiter, engine: policyGate.engine)
+        let engine = policyGate.engine
+        gate.makeRelay = { RelayServer(log: log, limiter: limiter, engine: engine) }
     }
     return gate
 }

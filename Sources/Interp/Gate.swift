@@ -91,7 +91,8 @@ public protocol Gate: AnyObject {
     /// readable, the gate's service must start (`startPendingService`). The session proxy's
     /// listener, whose helper process starts only when a program first connects. nil: none.
     var pendingServiceFD: Int32? { get }
-    /// Starts the pending service now (before the shell forks, or when its descriptor is ready).
+    /// Starts the pending services now: before every fork of the shell (cheap when nothing is
+    /// pending), or when the descriptor is ready.
     func startPendingService()
     /// A descriptor the shell also watches while it waits for a program: requests from nested
     /// aegish processes inside its programs (the relay, Enforce/RelayServer.swift), which

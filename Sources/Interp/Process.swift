@@ -9,9 +9,10 @@ extension Shell {
     /// Forks a subshell that runs `body` and exits with its status. Returns the child's pid
     /// (or -1 after printing an error). `placement`: its process group under job control.
     func forkSubshell(_ placement: Placement = .shellGroup, _ body: () throws -> Int32) -> pid_t {
-        // A subshell's programs may need the gate's service while this process is busy elsewhere
-        // (reading a substitution, starting the rest of a pipeline): started now, not on demand.
-        if gate.pendingServiceFD != nil { gate.startPendingService() }
+        // A subshell's programs may need the gate's services while this process is busy
+        // elsewhere (reading a substitution, starting the rest of a pipeline): started now, not
+        // on demand, and once for all the subshells.
+        gate.startPendingService()
         let pid = aegish_fork()
         if pid < 0 {
             warnAt("fork: \(Sys.errorString(errno))")

@@ -188,6 +188,10 @@ public final class KernelSandbox {
     /// get aegish's setgid group).
     public var confinesPrograms: Bool { mode != .off && abi >= 1 }
 
+    /// Whether the program of the last exec decided may start another (so a nested aegish):
+    /// false for the plain tools of `startsNoPrograms`.
+    public var lastProgramMayStartOthers: Bool { !startsNoPrograms(lastDecided?.program) }
+
     public func sandbox(for request: GateRequest) -> Sandbox {
         guard mode != .off, case .exec = request.action else { return .none }
         if abi < 1 {
