@@ -183,8 +183,16 @@ public let deviceWrites = ["/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/
 
 /// Dynamic loaders (PT_INTERP): opened for execution by the kernel for every dynamically linked
 /// program, so they need execute.
+/// The loaders programs of this machine's architectures may name (each is looked for at every
+/// session's first exec: only this build's own and its 32-bit companion).
+#if arch(x86_64)
+let dynamicLoaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux.so.2", "/lib/ld-musl-x86_64.so.1"]
+#elseif arch(arm64)
+let dynamicLoaders = ["/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3", "/lib/ld-musl-aarch64.so.1"]
+#else
 let dynamicLoaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3",
                       "/lib/ld-linux.so.2", "/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", "/lib64/ld64.so.2"]
+#endif
 
 /// Programs an allowed tool runs as part of its own work (not commands of the agent's): git's
 /// helpers (git-remote-https, …), a C compiler's passes and the assembler and linker it calls.
@@ -374,7 +382,7 @@ extension PolicyEngine {
         addProgram(shellPath, canonical: shellPath.hasPrefix("/"))
         // And its TOML parser: a nested aegish (`$SHELL -c` from a sandboxed program) whose
         // compiled policy is not cached parses the policy with it (LoadTOML.swift).
-        if shellPath.hasPrefix("/") { addProgram(tomlHelperPath(forShell: shellPath)) }
+        if shellPath.hasPrefix("/") { addProgram(tomlHelperPath(forShell: shellPath), canonical: true) }   // canonical already
         // The loaders are root's system files: granted through their symlinks (no canonical path
         // to work out at every session start).
         var loaders: [String] = []
