@@ -18,12 +18,16 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
 #endif
@@ -98,17 +102,48 @@ static int add_fd(int ruleset, int fd, unsigned long long access, int kind /* S_
     return 1;
 }
 
+/// Descriptors opened for rules, closed together: a policy's ~200 rules would otherwise cost
+/// ~200 close() calls, where the descriptors (lowest free numbers, opened in a row) form a few
+/// runs that close_range closes one system call each.
+enum { CLOSE_BATCH = 128 };
+struct close_batch { int fds[CLOSE_BATCH]; int n; };
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static void batch_flush(struct close_batch *b) {
+    if (b->n == 0) return;
+    qsort(b->fds, (size_t)b->n, sizeof(int), cmp_int);
+    int start = b->fds[0], prev = b->fds[0];
+    for (int i = 1; i <= b->n; i++) {
+        if (i < b->n && b->fds[i] == prev + 1) { prev = b->fds[i]; continue; }
+        if (syscall(SYS_close_range, (unsigned)start, (unsigned)prev, 0) != 0) {
+            for (int fd = start; fd <= prev; fd++) close(fd);   // kernels before 5.9
+        }
+        if (i < b->n) start = prev = b->fds[i];
+    }
+    b->n = 0;
+}
+
+static void batch_add(struct close_batch *b, int fd) {
+    if (b->n == CLOSE_BATCH) batch_flush(b);
+    b->fds[b->n++] = fd;
+}
+
 int aegish_landlock_add_paths(int ruleset, const char *const paths[], const unsigned long long access[], int n,
                               int nosymlinks, int *failed) {
     int added = 0;
     if (failed) *failed = -1;
+    struct close_batch batch = {.n = 0};
     for (int i = 0; i < n; i++) {
         int fd = nosymlinks ? aegish_open_nosymlinks(paths[i], O_PATH | O_CLOEXEC, 0)
                             : open(paths[i], O_PATH | O_CLOEXEC);
         if (fd < 0) {
             // Not there (yet), or not reachable: nothing to grant, which only ever means less.
             if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP) continue;
+            int e = errno;
+            batch_flush(&batch);
             if (failed) *failed = i;
+            errno = e;
             return -1;
         }
         // File rights alone need no fstat: the descriptor cannot be a symlink (followed, or
@@ -117,14 +152,16 @@ int aegish_landlock_add_paths(int ruleset, const char *const paths[], const unsi
         int fileOnly = (access[i] & ~(unsigned long long)LL_FILE_RIGHTS) == 0;
         int r = add_fd(ruleset, fd, access[i], fileOnly ? S_IFREG : 0);
         int e = errno;
-        close(fd);
+        batch_add(&batch, fd);
         if (r < 0) {
+            batch_flush(&batch);
             if (failed) *failed = i;
             errno = e;
             return -1;
         }
         added += r;
     }
+    batch_flush(&batch);
     return added;
 }
 
@@ -140,6 +177,7 @@ int aegish_landlock_add_children(int ruleset, const char *dir, const char *const
         return -1;
     }
     int added = 0, result = 0;
+    struct close_batch batch = {.n = 0};
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
         const char *name = ent->d_name;
@@ -157,7 +195,7 @@ int aegish_landlock_add_children(int ruleset, const char *dir, const char *const
         else if (ent->d_type == DT_REG) kind = S_IFREG;
         int r = add_fd(ruleset, fd, access, kind);
         int e = errno;
-        close(fd);
+        batch_add(&batch, fd);
         if (r < 0) {
             errno = e;
             result = -1;
@@ -166,6 +204,7 @@ int aegish_landlock_add_children(int ruleset, const char *dir, const char *const
         added += r;
     }
     int e = errno;
+    batch_flush(&batch);
     closedir(d);
     errno = e;
     return result < 0 ? -1 : added;

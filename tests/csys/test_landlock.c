@@ -279,6 +279,35 @@ void test_landlock(char *const *env, const char *tmp, int *passed, int *failed) 
     LCHECK(aegish_landlock_add_paths(rs, lp, la, 1, 0, NULL) == 1, "following the link adds it");
     close(rs);
 
+    // The rule descriptors are closed in runs (close_range): every one of them, and none of the
+    // caller's — with descriptors of the caller's interleaved (holes the opens fill first), and
+    // more paths than one batch holds.
+    {
+        int keep[5];
+        for (int i = 0; i < 5; i++) keep[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        close(keep[1]);   // holes between descriptors the caller keeps: the ruleset takes the
+        close(keep[3]);   // first, the rule descriptors the second and then those above
+        enum { MANY = 300 };
+        static const char *mp[MANY];
+        static unsigned long long ma[MANY];
+        for (int i = 0; i < MANY; i++) { mp[i] = i % 3 == 2 ? "/nonexistent-aegish-test" : (i % 2 ? "/usr" : "/bin/true"); ma[i] = READ_FILE; }
+        rs = aegish_landlock_create(READ_FILE | READ_DIR, 0, 0);
+        int lowest = open("/dev/null", O_RDONLY | O_CLOEXEC);   // the first free number now
+        close(lowest);
+        int added = aegish_landlock_add_paths(rs, mp, ma, MANY, 0, NULL);
+        LCHECK(added == 200, "add_paths of %d paths, a third missing: %d", MANY, added);
+        LCHECK(fcntl(keep[0], F_GETFD) >= 0 && fcntl(keep[2], F_GETFD) >= 0 && fcntl(keep[4], F_GETFD) >= 0,
+               "the caller's descriptors stay open");
+        LCHECK(lowest == keep[3], "the rule descriptors started in the hole (%d, %d)", lowest, keep[3]);
+        int next = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        LCHECK(next == lowest, "every rule descriptor closed: the next open gets %d (want %d)", next, lowest);
+        close(next);
+        close(rs);
+        close(keep[0]);
+        close(keep[2]);
+        close(keep[4]);
+    }
+
     if (abi >= 4) {
         int a = listener(&port_a), b = listener(&port_b);
         LCHECK(a >= 0 && b >= 0, "listeners");
