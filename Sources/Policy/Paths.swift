@@ -340,6 +340,10 @@ func joinPathLexically(_ dir: String, _ rel: String) -> String {
 /// lstat error but ENOENT falls back to the full walk.
 final class CanonicalMemo {
     private var resolved: [String: String] = ["/": "/"]
+    /// Records the directories every lookup consulted (for the compiled-policy cache).
+    let deps: DepRecorder?
+
+    init(deps: DepRecorder? = nil) { self.deps = deps }
 
     func canonical(_ path: String) -> String {
         if let c = resolved[path] { return c }
@@ -355,9 +359,10 @@ final class CanonicalMemo {
         }
         let dir = canonical(parentPath(path))
         let p = dir == "/" ? "/" + name : dir + "/" + name
+        deps?.entry(p)
         var st = stat()
-        if lstat(p, &st) == 0 { return (st.st_mode & S_IFMT) == S_IFLNK ? canonicalPath(p, cwd: "/") : p }
-        return errno == ENOENT ? p : canonicalPath(p, cwd: "/")
+        if lstat(p, &st) == 0 { return (st.st_mode & S_IFMT) == S_IFLNK ? canonicalPath(p, cwd: "/", deps: deps) : p }
+        return errno == ENOENT ? p : canonicalPath(p, cwd: "/", deps: deps)
     }
 }
 

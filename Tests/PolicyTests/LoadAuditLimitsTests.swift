@@ -570,7 +570,7 @@ final class LoadAuditLimitsTests: PolicyTestCase {
         XCTAssertEqual(engine.policy.limits?.classes.map(\.id), ["delete"])
 
         guard var cached = readBytes(cachePath) else { return XCTFail("cannot read \(cachePath)") }
-        let magic = Array("aegish-compiled-policy 11\n".utf8)
+        let magic = Array("aegish-compiled-policy 12\n".utf8)
         XCTAssertEqual(Array(cached.prefix(magic.count)), magic)
         cached[magic.count - 2] = UInt8(ascii: "6")
         XCTAssertTrue(writeBytes(cachePath, cached))

@@ -281,6 +281,34 @@ final class PolicyCacheTests: PolicyTestCase {
         XCTAssertTrue(events[0].description.contains("\(base)/bin changed"), events[0].description)
     }
 
+    /// The compiled path patterns come from the cache (a hit that decides paths compiles
+    /// nothing), until a directory their literal part went through changes: a `~/.ssh` made a
+    /// link to the workspace makes the deny cover the workspace, as a fresh compile says.
+    func testPathPatternsComeFromTheCacheUntilTheirDirectoriesChange() throws {
+        _ = try start()
+        let (engine, events) = try start()
+        XCTAssertEqual(kinds(events), ["hit"])
+        XCTAssertNotNil(engine.cachedPathRulesForTests(), "the section is usable while nothing changed")
+        let ws = base + "/ws"
+        XCTAssertEqual(engine.decideOpen(ws + "/f", access: .write, cwd: ws).verdict, .allow)
+        XCTAssertEqual(engine.decideOpen(home + "/.ssh/id", access: .read, cwd: ws).verdict, .deny)
+
+        XCTAssertEqual(symlink(ws, home + "/.ssh"), 0)
+        // An engine from the same cache file: the name tables did not change, so it is a hit.
+        let (after, events2) = try start()
+        XCTAssertEqual(kinds(events2), ["hit"])
+        XCTAssertNil(after.cachedPathRulesForTests(), "\(home) changed: the cached patterns are not used")
+        let fresh = try PolicyEngine(policy: try loadPolicy(path: policyPath, governedUID: user), home: home, governedUID: user)
+        fresh.shellPaths = after.shellPaths
+        let want = fresh.decideOpen(ws + "/f", access: .write, cwd: ws)
+        XCTAssertEqual(want.verdict, .deny, "a fresh compile: ~/.ssh is now the workspace")
+        XCTAssertEqual(after.decideOpen(ws + "/f", access: .write, cwd: ws).verdict, want.verdict)
+        // Other protected shell paths than when the cache was written: compiled again too.
+        let (third, _) = try start()
+        third.shellPaths = third.shellPaths + ["/elsewhere"]
+        XCTAssertNil(third.cachedPathRulesForTests())
+    }
+
     func testADamagedCacheIsIgnoredAndRewritten() throws {
         _ = try start()
         let file = cacheFile()
