@@ -183,16 +183,17 @@ public final class KernelSandbox {
         lastDecided = (r.path, r.cwd, program)
     }
 
-    /// The sandbox for an allowed exec of `request.path`.
     /// Whether programs run under no_new_privs in a Landlock domain (so a nested aegish does not
     /// get aegish's setgid group).
     public var confinesPrograms: Bool { mode != .off && abi >= 1 }
 
-    /// Whether the program of the last exec decided may start another (so a nested aegish):
-    /// false for the plain tools of `startsNoPrograms`.
-    public var lastProgramMayStartOthers: Bool { !startsNoPrograms(lastDecided?.program) }
+    /// Whether the program `sandbox(for:)` last gave a ruleset may start another (so a nested
+    /// aegish): false for the plain tools of `startsNoPrograms`.
+    public private(set) var lastProgramMayStartOthers = true
 
+    /// The sandbox for an allowed exec of `request.path`.
     public func sandbox(for request: GateRequest) -> Sandbox {
+        lastProgramMayStartOthers = true
         guard mode != .off, case .exec = request.action else { return .none }
         if abi < 1 {
             if mode == .required {
@@ -210,12 +211,15 @@ public final class KernelSandbox {
         }
         // The checked program; never decided (a caller that skipped the gate): nothing is added.
         var extra: [String] = []
+        var decided: String? = nil
         if let d = lastDecided, d.path == request.path, d.cwd == request.cwd, let program = d.program {
             extra = extraPrograms(program, plan, canonical: true)
+            decided = program
         }
         // The namespace that brings shells back to aegish costs ~0.3 ms per program (user and
         // mount namespace, created and torn down): not for programs that never start another.
-        let shells = !startsNoPrograms(lastDecided?.program)
+        let shells = !startsNoPrograms(decided)
+        lastProgramMayStartOthers = shells
         aegish_shell_redirect_select(shells ? 1 : 0)
         if shells { redirectShells() }
         let key = extra.joined(separator: "\u{0}")
