@@ -142,7 +142,7 @@ test-c: $(CTEST_DIR)/test_csys $(CTEST_DIR)/test_csys_fork
 	else echo "asan:  skipped ($(CC) cannot build with $(SANITIZE))"; fi
 
 CTEST_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -ISources/CSys/include -ISources/CSys
-CTEST_DEPS := $(wildcard tests/csys/*.c) $(CSYS_SRC)
+CTEST_DEPS := $(wildcard tests/csys/*.c tests/csys/*.h) $(CSYS_SRC)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 $(CTEST_DIR)/test_csys: $(CTEST_DEPS)

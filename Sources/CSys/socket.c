@@ -23,6 +23,14 @@ static int make_address(const char *path, struct sockaddr_un *addr) {
     return 0;
 }
 
+/// Closes `fd` on a failure path, keeping errno for the caller: -1.
+static int close_failing(int fd) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+}
+
 int aegish_unix_connect(const char *path) {
     struct sockaddr_un addr;
     if (make_address(path, &addr) != 0) return -1;
@@ -30,13 +38,7 @@ int aegish_unix_connect(const char *path) {
     if (fd < 0) return -1;
     int r;
     while ((r = connect(fd, (struct sockaddr *)&addr, sizeof addr)) != 0 && errno == EINTR) {}
-    if (r != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
+    return r != 0 ? close_failing(fd) : fd;
 }
 
 int aegish_unix_listen(const char *path, int backlog) {
@@ -98,13 +100,7 @@ int aegish_relay_bind(const char *path) {
     int r = setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0
             ? bind(fd, (struct sockaddr *)&addr, sizeof addr) : -1;
     umask(old);
-    if (r != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
+    return r != 0 ? close_failing(fd) : fd;
 }
 
 int aegish_is_seqpacket_socket(int fd) {
@@ -124,7 +120,7 @@ long aegish_relay_call(const char *path, const void *request, size_t len, void *
     int out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (out < 0) return -1;
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) { int e = errno; close(out); errno = e; return -1; }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return close_failing(out);
     struct iovec iov = {.iov_base = (void *)request, .iov_len = len};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
     memset(&control, 0, sizeof control);

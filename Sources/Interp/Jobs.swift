@@ -106,24 +106,14 @@ extension Shell {
         while i < pids.count {
             var code: Int32 = 0, sig: Int32 = 0, stopped: Int32 = 0
             forwardSignals(toGroup: pgid)
-            if var relay = gate.relayFD {
-                // Nested shells in the job ask the relay: answer while waiting. A stop does not
-                // wake the pidfd, so look every 50 ms.
-                let r = aegish_wait(pids[i], WUNTRACED | WNOHANG, &code, &sig, &stopped)
-                if r == 0 {
-                    if aegish_wait_child_or_fds(pids[i], &relay, 1, 50) == 1 { gate.serveRelay() }
-                    continue
-                }
-                if r < 0 && aegish_errno() == EINTR { continue }
-                if r < 0 { statuses.append(127); i += 1; continue }
-                if stopped == 1 { stoppedFrom = i; break }
-                if stopped == 2 { continue }
-                lastSignal = sig
-                statuses.append(sig != 0 ? 128 + sig : code)
-                i += 1
+            // Nested shells in the job ask the relay: answered while waiting. A stop does not
+            // wake the pidfd, so with a relay the wait looks every 50 ms.
+            let relay = gate.relayFD
+            let r = aegish_wait(pids[i], relay != nil ? WUNTRACED | WNOHANG : WUNTRACED, &code, &sig, &stopped)
+            if r == 0, var fd = relay {
+                if aegish_wait_child_or_fds(pids[i], &fd, 1, 50) == 1 { gate.serveRelay() }
                 continue
             }
-            let r = aegish_wait(pids[i], WUNTRACED, &code, &sig, &stopped)
             if r < 0 {
                 if aegish_errno() == EINTR {
                     forwardSignals(toGroup: pgid)

@@ -64,15 +64,14 @@ extension Shell {
             // A signal that arrived while the child was being started (all signals blocked) did
             // not interrupt anything yet: pass it on before blocking in wait.
             forwardSignals(to: pid)
-            let proxy = gate.pendingServiceFD, relay = watchRelay ? gate.relayFD : nil
-            if proxy != nil || relay != nil {
+            let proxy = gate.pendingServiceFD
+            let fds = [proxy, watchRelay ? gate.relayFD : nil].compactMap { $0 }
+            if !fds.isEmpty {
                 // The program may be waiting on a service: a connection to the proxy's listener
                 // (start the proxy), a nested aegish's request (answer it). Keep waiting otherwise.
-                let fds: (Int32, Int32) = (proxy ?? relay ?? -1, proxy != nil ? relay ?? -1 : -1)
-                let n: Int32 = fds.1 >= 0 ? 2 : 1
-                let ready = withUnsafeBytes(of: fds) { aegish_wait_child_or_fds(pid, $0.baseAddress!.assumingMemoryBound(to: Int32.self), n, -1) }
+                let ready = aegish_wait_child_or_fds(pid, fds, Int32(fds.count), -1)
                 if ready > 0 {
-                    if (ready == 1 ? fds.0 : fds.1) == proxy { gate.startPendingService() } else { gate.serveRelay() }
+                    if fds[Int(ready) - 1] == proxy { gate.startPendingService() } else { gate.serveRelay() }
                     continue
                 }
                 if ready < 0 {   // a signal (forwarded at the top of the loop), or poll failed

@@ -3,6 +3,7 @@
 // Everything happens under a scratch directory; nothing is aimed at system paths.
 #define _GNU_SOURCE
 #include "csys.h"
+#include "check.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,17 +19,7 @@
 
 static int *npassed, *nfailed;
 
-#define LCHECK(cond, ...)                                                 \
-    do {                                                                  \
-        if (cond) {                                                       \
-            (*npassed)++;                                                 \
-        } else {                                                          \
-            (*nfailed)++;                                                 \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
+#define LCHECK(cond, ...) PART_CHECK(npassed, nfailed, cond, __VA_ARGS__)
 
 enum {
     EXECUTE = 1 << 0, WRITE_FILE = 1 << 1, READ_FILE = 1 << 2, READ_DIR = 1 << 3,

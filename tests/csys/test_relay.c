@@ -2,6 +2,7 @@
 // (aegish_wait_child_or_fds). Called from test_csys.c's main.
 #define _GNU_SOURCE
 #include "csys.h"
+#include "check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,17 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (cond) {                                                       \
-            (*passed)++;                                                  \
-        } else {                                                          \
-            (*failed)++;                                                  \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
+#define CHECK(cond, ...) PART_CHECK(passed, failed, cond, __VA_ARGS__)
 
 /// Sends `data` to the socket at `path` with `nfds` copies of `fd` attached.
 static int send_with(const char *path, const char *data, size_t len, int fd, int nfds) {
